@@ -1,0 +1,171 @@
+"""Coded errors shared by every etender service.
+
+Every refusal the system gives carries a code from the rules table
+(``E1xx``/``W1xx``, see docs/errors.md and ../shared/reference/china-rules.md)
+or, for malformed input that no article of law speaks about, a generic
+``E0xx`` code.  The same code and the same Chinese/English message appear in
+the API error body and in the form error of the web UI.
+
+Services raise :class:`RuleViolation`; the API layer maps it to an HTTP
+status and the views render it next to the offending field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+
+# code -> (zh, en, http status)
+CATALOG: dict[str, tuple[str, str, int]] = {
+    # Generic input and access errors (no article of law; E0xx).
+    "E001": ("输入数据不合法", "Invalid input", 422),
+    "E002": ("统一社会信用代码无效", "Invalid unified social credit code", 422),
+    "E003": ("行政区划代码无效", "Invalid administrative division code", 422),
+    "E004": ("文件过大", "File too large", 413),
+    "E005": ("对象不存在", "Not found", 404),
+    "E006": ("无权执行此操作", "You are not allowed to do this", 403),
+    "E007": ("当前状态不允许此操作", "Not allowed in the current state", 409),
+    "E008": ("需要登录", "Sign-in required", 401),
+    "E009": ("日期时间无效", "Invalid date or time", 422),
+    "E010": ("编号格式无效", "Invalid code format", 422),
+    "E011": ("该代码已注册", "Already registered", 409),
+    "E012": ("密钥文件无效", "Invalid key file", 422),
+    # Rules table (A), china-rules.md.
+    "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
+    "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),
+    "E103": ("资格预审申请文件提交时间不足5日", "Less than 5 days to prepare the pre-qualification application", 422),
+    "E104": ("澄清修改距投标截止不足15日，须顺延截止时间", "Clarification or amendment less than 15 days before the bid deadline: the deadline must be extended", 422),
+    "E105": ("资格预审澄清不足3日", "Pre-qualification clarification less than 3 days before its deadline", 422),
+    "E106": ("异议未答复，招标投标活动暂停", "An objection is unanswered: the tendering is paused", 409),
+    "E107": ("公告未在指定媒介同步发布/内容不一致", "Announcement not published in the designated media or contents differ", 422),
+    "W108": ("未使用标准文本", "The national standard document text is not used", 200),
+    "E109": ("通过资格预审不足3家，应重新招标", "Fewer than 3 applicants passed pre-qualification: re-tender", 409),
+    "E110": ("招标文件含排斥限制性条款", "The tender documents contain an unreasonable restrictive clause", 422),
+    "E111": ("未载明投标有效期", "The bid validity period is not stated", 422),
+    "E112": ("投标保证金超过估算价2%", "Bid security exceeds 2% of the estimated price", 422),
+    "E113": ("施工投标保证金超过80万元", "Bid security for construction works exceeds 800,000 yuan", 422),
+    "E114": ("不得设置最低投标限价", "A minimum bid price may not be set", 422),
+    "E115": ("不得组织单个/部分投标人踏勘", "A site visit may not be organised for one or some bidders only", 422),
+    "E116": ("不得设置投标报名等前置条件", "No registration, approval or fee may be required before downloading the documents", 422),
+    "E117": ("截标前禁止查询下载人信息", "Who downloaded the documents may not be revealed before the bid deadline", 403),
+    "E118": ("关联投标人不得参加同一标段", "Related bidders may not bid for the same lot", 409),
+    "E119": ("平台运营机构及关联方不得投标", "The platform operator and its related parties may not bid", 403),
+    "E120": ("投标文件未按规定加密，拒收", "The bid is not sealed (encrypted) as required and is refused", 422),
+    "E121": ("已过投标截止时间，拒收", "The bid deadline has passed: bid refused", 409),
+    "E122": ("截标前禁止解密提取", "No bid may be decrypted or extracted before the bid deadline", 403),
+    "E123": ("截标后撤销投标，保证金可不退", "Revoking a bid after the deadline: the bid security may be kept", 409),
+    "E124": ("联合体成员重复投标/变更", "A consortium member bids more than once in the lot", 409),
+    "E125": ("投标人少于3个，不得开标", "Fewer than 3 bidders: the bids may not be opened", 409),
+    "E126": ("开标时间须与截标时间一致", "The opening time must equal the bid deadline", 422),
+    "E127": ("投标文件解密失败", "The bid could not be decrypted", 422),
+    "E128": ("未生成/公开开标记录", "The opening record was not generated or published", 409),
+    "E129": ("评标委员会人数/专家比例不合规", "Evaluation committee size or expert share is not lawful", 422),
+    "E130": ("专家须随机抽取", "Experts must be drawn at random", 422),
+    "E131": ("专家资格不符", "The expert does not meet the entry conditions", 422),
+    "E132": ("专家存在回避情形", "The expert must be avoided", 422),
+    "E133": ("评委名单未到公开时点", "The committee list may not be disclosed yet", 403),
+    "W134": ("评标时间须延长", "The evaluation time must be extended", 200),
+    "E135": ("被更换专家评审结论无效", "Conclusions of a replaced expert are void", 409),
+    "E136": ("否决投标", "Bid rejected", 422),
+    "W137": ("报价可能低于成本，需澄清", "The price may be below cost: clarification required", 200),
+    "E138": ("澄清超出投标文件范围", "The clarification goes beyond the bid", 422),
+    "W139": ("有效投标不足3个，须论证", "Fewer than 3 valid bids: the committee must decide and record why", 200),
+    "E140": ("中标候选人超过3个/未签字", "More than 3 candidates or the report is not signed", 422),
+    "E141": ("候选人公示期少于3日", "Candidate publicity shorter than 3 days", 422),
+    "E142": ("国有资金项目须确定排名第一", "State-funded projects must award the first-ranked candidate", 422),
+    "W143": ("临近投标有效期届满", "The bid validity period is about to expire", 200),
+    "E144": ("未通知未中标人", "Unsuccessful bidders were not notified", 409),
+    "E145": ("合同签订超过30日/实质性条款不一致", "Contract signed after 30 days or its terms differ", 422),
+    "E146": ("投标保证金退还超期", "Bid security refunded late", 409),
+    "E147": ("履约保证金超过合同金额10%", "Performance security exceeds 10% of the contract price", 422),
+    "E148": ("书面报告超过15日", "Written report later than 15 days", 409),
+    "E149": ("投诉超过10日时限", "Complaint filed after the 10-day limit", 422),
+    "E150": ("数据电文缺少电子签名", "The electronic record lacks an electronic signature", 422),
+    "E151": ("操作日志缺失", "Operation log missing", 500),
+    "W152": ("归档未满保存期限不得销毁", "Archives may not be destroyed before the retention period ends", 200),
+    "E153": ("网络日志留存不足6个月", "Network logs kept less than 6 months", 500),
+    "E154": ("服务器须设在境内", "Servers must be located in China", 500),
+    "E155": ("不得强制购买指定工具软件", "Buying a specific tool may not be required", 422),
+}
+
+
+def message(code: str, lang: str | None = None) -> str:
+    """The catalogue message of ``code`` in ``lang`` (default: the active language)."""
+    zh, en, _ = CATALOG[code]
+    lang = lang or translation.get_language() or "zh-hans"
+    return en if lang.startswith("en") else zh
+
+
+@dataclass
+class RuleViolation(Exception):
+    """A refusal with a catalogue code.
+
+    ``detail_zh``/``detail_en`` add the specifics (which item, which date);
+    ``field`` names the input that caused it so forms can show the error in
+    place; ``params`` carries machine-readable values for API clients.
+    """
+
+    code: str
+    detail_zh: str = ""
+    detail_en: str = ""
+    field: str | None = None
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOG:
+            raise KeyError(f"unknown error code {self.code}")
+        super().__init__(self.code, self.detail_en or CATALOG[self.code][1])
+
+    @property
+    def status(self) -> int:
+        return CATALOG[self.code][2]
+
+    def text(self, lang: str | None = None) -> str:
+        lang = lang or translation.get_language() or "zh-hans"
+        base = message(self.code, lang)
+        detail = self.detail_en if lang.startswith("en") else self.detail_zh
+        sep = ": " if lang.startswith("en") else "："
+        return f"{base}{sep}{detail}" if detail else base
+
+    def __str__(self) -> str:  # "E121 已过投标截止时间，拒收"
+        return f"{self.code} {self.text()}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.text(),
+            "message_zh": self.text("zh-hans"),
+            "message_en": self.text("en"),
+            "field": self.field,
+            "params": self.params,
+        }
+
+
+class RuleViolations(Exception):
+    """Several violations found at once (e.g. validating a whole tender)."""
+
+    def __init__(self, violations: list[RuleViolation]):
+        self.violations = violations
+        super().__init__("; ".join(str(v) for v in violations))
+
+    @property
+    def status(self) -> int:
+        return max(v.status for v in self.violations)
+
+
+def raise_all(violations: list[RuleViolation]) -> None:
+    if len(violations) == 1:
+        raise violations[0]
+    if violations:
+        raise RuleViolations(violations)
+
+
+def violations_of(exc: Exception) -> list[RuleViolation]:
+    if isinstance(exc, RuleViolations):
+        return exc.violations
+    if isinstance(exc, RuleViolation):
+        return [exc]
+    return []

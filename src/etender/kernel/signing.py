@@ -1,0 +1,72 @@
+"""The platform's own signing key: receipts, opening records.
+
+Each service instance has an Ed25519 key kept in its var directory
+(``<instance>.signing-key``, mode 0600), created on first use.  The public
+key is published at ``/api/platform/keys`` so anyone can check a receipt
+offline with :func:`verify`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import threading
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from .canonical import canonical
+
+_lock = threading.Lock()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+class Signer:
+    def __init__(self, private: Ed25519PrivateKey):
+        self._private = private
+        raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.public_raw = raw
+        self.key_id = hashlib.sha256(raw).hexdigest()[:32]
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> Signer:
+        with _lock:
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                key = Ed25519PrivateKey.generate()
+                pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+                tmp = path.with_suffix(".tmp")
+                tmp.write_bytes(pem)
+                tmp.chmod(0o600)
+                tmp.replace(path)
+            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        assert isinstance(key, Ed25519PrivateKey)
+        return cls(key)
+
+    def sign(self, document: dict[str, Any]) -> str:
+        return b64(self._private.sign(canonical(document)))
+
+    def public_info(self) -> dict[str, str]:
+        return {"alg": "Ed25519", "key_id": self.key_id, "public_key": b64(self.public_raw)}
+
+
+def verify(document: dict[str, Any], signature_b64: str, public_key_b64: str) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64)).verify(base64.b64decode(signature_b64), canonical(document))
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+@cache
+def platform_signer() -> Signer:
+    from django.conf import settings
+
+    return Signer.load_or_create(Path(settings.ETENDER_VAR_DIR) / f"{settings.ETENDER_INSTANCE}.signing-key")

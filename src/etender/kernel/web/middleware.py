@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+
+class ClientAddressMiddleware:
+    """Sets ``request.client_ip`` for the audit log (电子办法 49).
+
+    Behind a reverse proxy list its address in ``ETENDER_TRUSTED_PROXIES``;
+    only then is ``X-Forwarded-For`` believed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = set(getattr(settings, "ETENDER_TRUSTED_PROXIES", ()))
+
+    def __call__(self, request):
+        remote = request.META.get("REMOTE_ADDR")
+        ip = remote
+        if remote in self.trusted:
+            forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+            hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+            if hops:
+                ip = hops[-1]
+        request.client_ip = ip
+        return self.get_response(request)

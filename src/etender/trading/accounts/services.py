@@ -1,0 +1,164 @@
+"""Writes for market entities, their users and their sealing keys."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from etender.kernel import clock, envelope
+from etender.kernel.audit.actors import Actor
+from etender.kernel.audit.services import audit_record
+from etender.kernel.codes import CodeError, normalize_uscc, validate_region_code, validate_uscc
+from etender.kernel.errors import RuleViolation, raise_all
+
+from .models import BidderKey, Entity, Membership
+
+User = get_user_model()
+
+
+def check_credit_code(code: str, field: str = "credit_code") -> str:
+    code = normalize_uscc(code)
+    try:
+        validate_uscc(code)
+    except CodeError as exc:
+        raise RuleViolation("E002", detail_zh=exc.message_zh, detail_en=exc.message_en, field=field) from None
+    return code
+
+
+def check_region(code: str, field: str = "region_code") -> str:
+    try:
+        validate_region_code(code)
+    except CodeError as exc:
+        raise RuleViolation("E003", detail_zh=exc.message_zh, detail_en=exc.message_en, field=field) from None
+    return code
+
+
+def id_digest(id_number: str) -> str:
+    return hashlib.sha256(id_number.strip().upper().encode()).hexdigest() if id_number.strip() else ""
+
+
+@transaction.atomic
+def entity_register(
+    *,
+    actor: Actor,
+    credit_code: str,
+    name: str,
+    roles: list[str],
+    legal_representative: str,
+    region_code: str,
+    contact_name: str,
+    contact_phone: str,
+    username: str,
+    password: str,
+    legal_rep_id_number: str = "",
+    controller_code: str = "",
+    address: str = "",
+    email: str = "",
+    full_name: str = "",
+) -> Entity:
+    """Free registration of a market entity with its first (administrator) account (电子办法 9)."""
+    problems: list[RuleViolation] = []
+    try:
+        credit_code = check_credit_code(credit_code)
+    except RuleViolation as v:
+        problems.append(v)
+    if controller_code:
+        try:
+            controller_code = check_credit_code(controller_code, "controller_code")
+        except RuleViolation as v:
+            problems.append(v)
+    try:
+        check_region(region_code)
+    except RuleViolation as v:
+        problems.append(v)
+    roles = sorted(set(roles))
+    if not roles or not set(roles) <= {"tenderer", "agency", "bidder"}:
+        problems.append(RuleViolation("E001", detail_zh="请选择主体角色", detail_en="choose at least one role", field="roles"))
+    for field_name, value in (("name", name), ("legal_representative", legal_representative), ("contact_name", contact_name), ("contact_phone", contact_phone), ("username", username)):
+        if not value or not value.strip():
+            problems.append(RuleViolation("E001", detail_zh="必须填写", detail_en="required", field=field_name))
+    if username and User.objects.filter(username=username).exists():
+        problems.append(RuleViolation("E011", detail_zh=f"用户名 {username}", detail_en=f"user name {username}", field="username"))
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        problems.append(RuleViolation("E001", detail_zh="；".join(exc.messages), detail_en="; ".join(exc.messages), field="password"))
+    if not problems and Entity.objects.filter(credit_code=credit_code).exists():
+        problems.append(RuleViolation("E011", detail_zh=credit_code, detail_en=credit_code, field="credit_code"))
+    raise_all(problems)
+
+    try:
+        entity = Entity.objects.create(
+            credit_code=credit_code,
+            name=name.strip(),
+            is_tenderer="tenderer" in roles,
+            is_agency="agency" in roles,
+            is_bidder="bidder" in roles,
+            legal_representative=legal_representative.strip(),
+            legal_rep_digest=id_digest(legal_rep_id_number),
+            controller_code=controller_code,
+            region_code=region_code,
+            address=address,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            email=email,
+            registered_at=clock.now(),
+        )
+    except IntegrityError:  # a concurrent registration of the same code won
+        raise RuleViolation("E011", detail_zh=credit_code, detail_en=credit_code, field="credit_code") from None
+    user = User.objects.create_user(username=username, password=password, email=email, first_name=full_name or contact_name)
+    Membership.objects.create(user=user, entity=entity, role=Membership.Role.ADMIN)
+    audit_record(actor=actor, action="entity.registered", obj=entity, data={"credit_code": credit_code, "roles": roles, "user": username})
+    return entity
+
+
+@transaction.atomic
+def member_add(*, actor: Actor, entity: Entity, username: str, password: str, full_name: str = "", email: str = "") -> Any:
+    if User.objects.filter(username=username).exists():
+        raise RuleViolation("E011", detail_zh=f"用户名 {username}", detail_en=f"user name {username}", field="username")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise RuleViolation("E001", detail_zh="；".join(exc.messages), detail_en="; ".join(exc.messages), field="password") from None
+    user = User.objects.create_user(username=username, password=password, email=email, first_name=full_name)
+    Membership.objects.create(user=user, entity=entity, role=Membership.Role.STAFF)
+    audit_record(actor=actor, action="entity.member_added", obj=entity, data={"user": username})
+    return user
+
+
+@transaction.atomic
+def bidder_key_register(*, actor: Actor, entity: Entity, key_json: dict[str, Any]) -> BidderKey:
+    """Register the public half of a key pair made by ``etender bid keygen``.
+
+    A newer key replaces the older one for new envelopes; old keys stay on
+    record so that bids sealed with them can still be verified.
+    """
+    if not entity.is_bidder:
+        raise RuleViolation("E006", detail_zh="仅投标人可登记投标密钥", detail_en="only bidders register sealing keys")
+    if not isinstance(key_json, dict) or any(k.startswith(("encryption_private", "signing_private")) for k in key_json):
+        raise RuleViolation("E012", detail_zh="只能上传公钥文件，私钥不得离开投标人", detail_en="upload the public key file only; private keys never leave the bidder", field="key_file")
+    try:
+        keys = envelope.keys_from_json(key_json)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RuleViolation("E012", detail_zh=str(exc), detail_en=str(exc), field="key_file") from None
+    kid = envelope.key_id(keys.encryption_public)
+    if BidderKey.objects.filter(key_id=kid).exclude(entity=entity).exists():
+        raise RuleViolation("E011", detail_zh="该密钥已被其他主体登记", detail_en="this key is registered by another entity", field="key_file")
+    key, _ = BidderKey.objects.update_or_create(
+        key_id=kid,
+        defaults={
+            "entity": entity,
+            "encryption_public": base64.b64encode(keys.encryption_public).decode(),
+            "signing_public": base64.b64encode(keys.signing_public).decode(),
+            "registered_at": clock.now(),
+            "revoked_at": None,
+        },
+    )
+    audit_record(actor=actor, action="entity.key_registered", obj=entity, data={"key_id": kid})
+    return key

@@ -1,0 +1,21 @@
+"""Settings of a trading platform; see etender.kernel.settings for the shared environment variables.
+
+``ETENDER_PLATFORM_CODE``  统一社会信用代码 of the operator, used in 统一交易标识码 (default: a demo code)
+``ETENDER_PLATFORM_NAME``  the platform's display name
+"""
+
+import os
+
+from etender.kernel.settings import build
+
+globals().update(
+    build(
+        service="trading",
+        package="etender.trading",
+        apps=["etender.trading.accounts", "etender.trading.tenders", "etender.trading.bids"],
+        title=os.environ.get("ETENDER_PLATFORM_NAME", "电子招标投标交易平台"),
+    )
+)
+
+ETENDER_PLATFORM_CODE = os.environ.get("ETENDER_PLATFORM_CODE", "91330100MA2AAAAA0B")
+ETENDER_PROCEDURES = ["etender.trading.procedures.open_tender"]
