@@ -19,3 +19,4 @@ globals().update(
 
 ETENDER_PLATFORM_CODE = os.environ.get("ETENDER_PLATFORM_CODE", "91330100MA2AAAAA0B")
 ETENDER_PROCEDURES = ["etender.trading.procedures.open_tender"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("etender.trading.tenders.context.unread")  # noqa: F821

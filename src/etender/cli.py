@@ -1,0 +1,219 @@
+"""The ``etender`` command.
+
+    etender serve hub|trading|supervision [--port N] [--name NAME]
+    etender worker hub|trading|supervision [--name NAME]
+    etender manage SERVICE [--name NAME] -- <django-admin command>
+    etender demo
+    etender bid keygen | seal | unwrap      (the bidder's offline tools)
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="etender: Internet+ tendering and procurement", no_args_is_help=True, add_completion=False)
+bid_app = typer.Typer(help="Offline tools of the bidder: keys, sealing, unwrapping at the opening", no_args_is_help=True)
+app.add_typer(bid_app, name="bid")
+
+
+class Service(str, Enum):
+    hub = "hub"
+    trading = "trading"
+    supervision = "supervision"
+
+
+DEFAULT_PORTS = {"hub": 8000, "trading": 8101, "supervision": 8200}
+PERIODIC = {"trading": ["etender.trading.chronograph:tick"], "hub": [], "supervision": []}
+
+
+def _setup(service: str, name: str | None) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = f"etender.{service}.settings"
+    os.environ.setdefault("ETENDER_INSTANCE", name or service)
+    if name:
+        os.environ["ETENDER_INSTANCE"] = name
+    import django
+
+    django.setup()
+
+
+@app.command()
+def serve(
+    service: Service,
+    port: int = typer.Option(None, help="TCP port (default: hub 8000, trading 8101, supervision 8200)"),
+    name: str = typer.Option(None, help="instance name: its own database, media and keys"),
+    host: str = typer.Option("127.0.0.1"),
+    workers: int = typer.Option(2),
+    migrate: bool = typer.Option(True, help="apply database migrations first"),
+) -> None:
+    """Serve one service over HTTP (gunicorn)."""
+    svc = service.value
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": f"etender.{svc}.settings", "ETENDER_INSTANCE": name or os.environ.get("ETENDER_INSTANCE", svc)}
+    if migrate:
+        subprocess.run([sys.executable, "-m", "django", "migrate", "--no-input", "-v", "0"], env=env, check=True)
+    port = port or DEFAULT_PORTS[svc]
+    os.execvpe(
+        sys.executable,
+        [sys.executable, "-m", "gunicorn", f"etender.{svc}.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4", "--timeout", "300", "--access-logfile", "-", "--log-level", "warning"],
+        env,
+    )
+
+
+@app.command()
+def worker(
+    service: Service,
+    name: str = typer.Option(None),
+    interval: float = typer.Option(1.0, help="seconds between passes"),
+    once: bool = typer.Option(False, help="one pass, then exit"),
+) -> None:
+    """Run background jobs (django-tasks, database backend) and the periodic chronograph tick."""
+    _setup(service.value, name)
+    from django.db import close_old_connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    periodic = []
+    for dotted in PERIODIC[service.value]:
+        module, func = dotted.split(":")
+        periodic.append(getattr(importlib.import_module(module), func))
+    running = True
+
+    def stop(signum, frame):
+        nonlocal running
+        running = False
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    jobs = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None, worker_id=f"{service.value}-{os.getpid()}", excluded_queue_names=[])
+    while running:
+        close_old_connections()
+        for fn in periodic:
+            try:
+                fn()
+            except Exception as exc:  # keep ticking; the next pass retries from stored state
+                print(f"worker: {fn.__module__}.{fn.__name__} failed: {exc!r}", file=sys.stderr)
+        jobs.running = True
+        jobs.run()
+        if once:
+            break
+        time.sleep(interval)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context, service: Service, name: str = typer.Option(None)) -> None:
+    """Run a Django management command for one service instance (e.g. createsuperuser)."""
+    _setup(service.value, name)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["etender manage", *ctx.args])
+
+
+@app.command()
+def demo(var_dir: Path = typer.Option(Path("var/demo"), help="where the demo's SQLite databases and files live"), reset: bool = typer.Option(False, help="delete earlier demo data first")) -> None:
+    """Run everything on SQLite: hub :8000, two trading platforms :8101 and :8102, supervision :8200."""
+    from etender.demo import run_demo
+
+    raise typer.Exit(run_demo(var_dir=var_dir, reset=reset))
+
+
+# --------------------------------------------------------------------------- bidder tools
+
+
+@bid_app.command("keygen")
+def bid_keygen(out: Path = typer.Option(Path("bidder"), help="file prefix: writes PREFIX.key.json (secret) and PREFIX.pub.json (register it)")) -> None:
+    """Create the bidder's key pair (X25519 for sealing, Ed25519 for signing)."""
+    from etender.kernel import envelope
+
+    keys = envelope.generate_bidder_keys()
+    secret, public = Path(f"{out}.key.json"), Path(f"{out}.pub.json")
+    if secret.exists():
+        typer.echo(f"{secret} exists; refusing to overwrite a private key", err=True)
+        raise typer.Exit(2)
+    fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(envelope.keys_to_json(keys, include_private=True), f, indent=2)
+    public.write_text(json.dumps(envelope.keys_to_json(keys, include_private=False), indent=2))
+    typer.echo(f"private key: {secret} (keep it secret and safe)\npublic key:  {public} (register it on the platform)\nkey id:      {envelope.key_id(keys.encryption_public)}")
+
+
+def _load_keys(path: Path):
+    from etender.kernel import envelope
+
+    try:
+        keys = envelope.keys_from_json(json.loads(path.read_text()))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"cannot read key file {path}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    return keys
+
+
+@bid_app.command("seal")
+def bid_seal(
+    key: Path = typer.Option(..., help="your private key file (PREFIX.key.json)"),
+    tender: str = typer.Option(..., help="招标项目编号 (20 characters)"),
+    lot: str = typer.Option(..., help="标段编号 (23 characters)"),
+    bidder: str = typer.Option(..., help="your 统一社会信用代码"),
+    price: str = typer.Option(..., help="bid price in yuan, e.g. 12345678.00"),
+    file: list[Path] = typer.Option([], help="documents to include (repeatable)"),
+    duration_days: int = typer.Option(None),
+    quality: str = typer.Option(None),
+    out: Path = typer.Option(..., help="the sealed envelope to upload (.etenv)"),
+) -> None:
+    """Seal a bid offline (电子办法 26): encrypt to your own key and sign; prints the envelope hash."""
+    from etender.kernel import envelope
+
+    keys = _load_keys(key)
+    if keys.encryption_private is None:
+        typer.echo("the key file has no private part", err=True)
+        raise typer.Exit(2)
+    try:
+        Decimal(price)
+    except InvalidOperation:
+        typer.echo(f"invalid price {price!r}", err=True)
+        raise typer.Exit(2) from None
+    form = {"tender": tender, "lot": lot, "bidder": bidder, "price": price, "currency": "CNY", "duration_days": duration_days, "quality": quality, "notes": None}
+    files = {p.name: p for p in file}
+    try:
+        package = envelope.build_bid_package(form, files)
+    except (ValueError, OSError) as exc:
+        typer.echo(f"cannot build the bid: {exc}", err=True)
+        raise typer.Exit(2) from None
+    import io
+
+    with open(out, "wb") as f:
+        info = envelope.seal(plaintext=io.BytesIO(package), out=f, tender=tender, lot=lot, bidder=bidder, recipient_public=keys.encryption_public, signing_private=keys.signing_private, created_at=datetime.now(UTC))
+    typer.echo(f"sealed {out} ({info.size} bytes)\nSHA-256 {info.file_sha256}")
+
+
+@bid_app.command("unwrap")
+def bid_unwrap(key: Path = typer.Option(..., help="your private key file"), envelope_file: Path = typer.Option(..., "--envelope", help="the sealed file you submitted")) -> None:
+    """At the opening: recover the data key of your envelope, to paste into the opening page."""
+    from etender.kernel import envelope
+
+    keys = _load_keys(key)
+    try:
+        with open(envelope_file, "rb") as f:
+            dek = envelope.unwrap_dek(f, encryption_private=keys.encryption_private)
+    except envelope.EnvelopeError as exc:
+        typer.echo(f"cannot unwrap: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(base64.b64encode(dek).decode())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
