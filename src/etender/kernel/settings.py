@@ -76,6 +76,7 @@ def build(*, service: str, package: str, apps: list[str], title: str) -> dict[st
     db_url = os.environ.get("ETENDER_DATABASE_URL") or f"sqlite:///{var_dir / (instance + '.sqlite3')}"
     hosts = os.environ.get("ETENDER_ALLOWED_HOSTS")
     service_dir = KERNEL_DIR.parent / service
+    (var_dir / "static" / instance).mkdir(parents=True, exist_ok=True)
 
     return {
         "ETENDER_SERVICE": service,

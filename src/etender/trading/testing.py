@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from etender.kernel import clock, envelope
 from etender.kernel.audit.actors import Actor
+from etender.kernel.calendar import TZ, default_calendar
 from etender.kernel.codes import make_uscc
 from etender.trading.accounts import services as account_services
 from etender.trading.accounts.models import Entity
@@ -97,7 +98,13 @@ def lot_data(n: int = 1, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def local_at(day, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
 def tender_data(now: datetime, **overrides: Any) -> dict[str, Any]:
+    """Lawful periods from ``now``, whatever holidays fall in them."""
+    cal = default_calendar()
     return {
         "name": "文三路综合改造工程施工招标",
         "content": "本次招标范围为文三路综合改造工程施工，分两个标段。",
@@ -105,8 +112,8 @@ def tender_data(now: datetime, **overrides: Any) -> dict[str, Any]:
         "approve_dept_name": "杭州市西湖区发展和改革局",
         "report_duty": "王工",
         "doc_get_start": now,
-        "doc_get_end": now + timedelta(days=8),
-        "bid_deadline": now + timedelta(days=25),
+        "doc_get_end": local_at(cal.period_last_day(now, 7), 17),
+        "bid_deadline": local_at(cal.period_last_day(now, 25), 9, 30),
         "bid_validity_days": 90,
         "announcement_content": "文三路综合改造工程施工招标公告。投标人须具备市政公用工程施工总承包二级及以上资质。",
         **overrides,

@@ -111,3 +111,10 @@ class DutySection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} · {self.get_kind_display()}"
+
+    @property
+    def editor_display(self) -> str:
+        """Who made the last change, for people (a system job shows as the default text)."""
+        if self.updated_by_id is None and self.updated_by_name.startswith("system:"):
+            return str(_("the system (default text)"))
+        return self.updated_by_name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from .models import Department, DepartmentStaff, DutySection, SectionKind
 
@@ -22,8 +22,8 @@ def department_list(*, user=None) -> QuerySet[Department]:
     """Published departments, plus the unpublished ones ``user`` may edit."""
     qs = Department.objects.filter(published=True)
     if user is not None and user.is_authenticated and user.is_active:
-        qs = Department.objects.all() if user.is_superuser else Department.objects.filter(Q(published=True) | Q(staff__user=user)).distinct()
-    return qs.order_by("order", "code")
+        qs = Department.objects.all() if user.is_superuser else Department.objects.filter(Q(published=True) | Q(pk__in=DepartmentStaff.objects.filter(user=user).values("department")))
+    return qs.annotate(section_count=Count("sections", distinct=True), last_updated=Max("sections__updated_at")).order_by("order", "code")
 
 
 def department_get(*, code: str, user=None) -> Department | None:

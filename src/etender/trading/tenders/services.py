@@ -151,6 +151,10 @@ def document_text(doc: TenderDocument) -> str:
     return ""
 
 
+def announcement_title(name: str) -> str:
+    return f"{name}公告" if name.endswith("招标") else f"{name}招标公告"
+
+
 # --------------------------------------------------------------------------- projects and tenders
 
 
@@ -437,7 +441,7 @@ def tender_create(
         )
     Announcement.objects.create(
         tender=tender,
-        title=_text(data, "announcement_title", 600, required=False) or f"{tender.name}招标公告",
+        title=_text(data, "announcement_title", 600, required=False) or announcement_title(tender.name),
         content=str(data.get("announcement_content") or tender.content),
         media=str(data.get("media") or ""),
     )
@@ -698,7 +702,7 @@ def lot_retender(*, actor: Actor, acting_entity: Entity, lot: Lot) -> Tender:
         tender_count=lot.tender_count + 1,
         created_at=now,
     )
-    Announcement.objects.create(tender=new, title=f"{new.name}（第{lot.tender_count + 1}次）招标公告", content=tender.announcement.content)
+    Announcement.objects.create(tender=new, title=announcement_title(f"{new.name}（第{lot.tender_count + 1}次）"), content=tender.announcement.content)
     audit_record(actor=actor, action="tender.retendered", obj=new, data={"from_lot": lot.code})
     return new
 

@@ -1,0 +1,144 @@
+"""`etender demo`: every service on the embedded SQLite default, seeded, with its worker."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+DEMO_PASSWORD = "Demo-2026!"
+
+
+@dataclass(frozen=True)
+class Instance:
+    service: str
+    name: str
+    port: int
+    title: str
+    platform_code: str = ""
+
+
+INSTANCES = [
+    Instance("hub", "hub", 8000, "浙江省招标投标公共服务平台"),
+    Instance("trading", "trading-a", 8101, "之江电子招标投标交易平台", "91330100MA2AAAAA0B"),
+    Instance("trading", "trading-b", 8102, "钱塘数智招采交易平台", "91330108MA2DDDDD0P"),
+    Instance("supervision", "supervision", 8200, "浙江省招标投标行政监督平台"),
+]
+
+
+def _env(inst: Instance, var_dir: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "ETENDER_VAR_DIR": str(var_dir),
+        "ETENDER_INSTANCE": inst.name,
+        "DJANGO_SETTINGS_MODULE": f"etender.{inst.service}.settings",
+        "ETENDER_PLATFORM_NAME": inst.title,
+    }
+    env.pop("ETENDER_DATABASE_URL", None)
+    if inst.platform_code:
+        env["ETENDER_PLATFORM_CODE"] = inst.platform_code
+    return env
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "etender.cli", *args]
+
+
+def prepare(var_dir: Path, *, reset: bool = False) -> None:
+    """Migrate and seed every instance (idempotent)."""
+    if reset and var_dir.exists():
+        shutil.rmtree(var_dir)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    for inst in INSTANCES:
+        env = _env(inst, var_dir)
+        subprocess.run(_cli("manage", inst.service, "--name", inst.name, "migrate", "--no-input", "-v", "0"), env=env, check=True)
+        subprocess.run(_cli("manage", inst.service, "--name", inst.name, "seed_demo"), env=env, check=True)
+
+
+def _wait_healthy(port: int, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def start(var_dir: Path) -> list[subprocess.Popen]:
+    procs = []
+    for inst in INSTANCES:
+        env = _env(inst, var_dir)
+        procs.append(subprocess.Popen(_cli("serve", inst.service, "--name", inst.name, "--port", str(inst.port), "--no-migrate", "--workers", "2"), env=env))
+        procs.append(subprocess.Popen(_cli("worker", inst.service, "--name", inst.name), env=env))
+    return procs
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def banner(var_dir: Path) -> str:
+    keys = var_dir / "demo-keys"
+    lines = [
+        "",
+        "etender demo is running (SQLite databases in " + str(var_dir) + ")",
+        "",
+        "  公共服务平台 hub           http://127.0.0.1:8000/",
+        "  交易平台 A trading-a       http://127.0.0.1:8101/",
+        "  交易平台 B trading-b       http://127.0.0.1:8102/",
+        "  行政监督平台 supervision   http://127.0.0.1:8200/",
+        "",
+        f"  Demo accounts (password {DEMO_PASSWORD}):",
+        "    trading A/B: tenderer (招标人), agency (招标代理), bidder1 … bidder4 (投标人), admin (平台运营)",
+        "    hub, supervision: admin; supervision also fgw, zjt (department staff)",
+        f"  Bidders' sealing keys: {keys}/trading-a/bidder1.key.json …",
+        "    seal a bid:  etender bid seal --key …/bidder1.key.json --tender <招标项目编号> --lot <标段编号> --bidder <信用代码> --price 9800000 --file bid.pdf --out bid.etenv",
+        "",
+        "  API docs: /api/docs on every service.  Press Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run_demo(*, var_dir: Path, reset: bool = False) -> int:
+    var_dir = var_dir.resolve()
+    prepare(var_dir, reset=reset)
+    procs = start(var_dir)
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        for inst in INSTANCES:
+            if not _wait_healthy(inst.port):
+                print(f"demo: {inst.name} did not become healthy on :{inst.port}", file=sys.stderr)
+                return 1
+        print(banner(var_dir), flush=True)
+        while not stopping:
+            if any(p.poll() is not None for p in procs):
+                print("demo: a process exited; stopping", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        stop(procs)
