@@ -26,3 +26,14 @@ def chromium_path():
         if shutil.which(candidate) or __import__("os").path.exists(candidate):
             return candidate
     pytest.fail("Debian chromium is not installed (apt-get install chromium fonts-wqy-microhei)")
+
+
+def pytest_configure(config):
+    """Fast password hashing in tests (PBKDF2's cost is for production)."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    except Exception:  # the system suite runs without Django settings
+        return

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from etender.kernel.audit.actors import Actor
 from etender.kernel.audit.services import audit_record
@@ -11,7 +12,8 @@ from .models import Department, DepartmentStaff, DutySection, Industry
 
 
 class DepartmentForm(forms.ModelForm):
-    industries = forms.MultipleChoiceField(choices=Industry.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    industries = forms.MultipleChoiceField(label=_("supervised fields"), choices=Industry.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    website = forms.URLField(label=_("website"), assume_scheme="https", required=False)
 
     class Meta:
         model = Department
