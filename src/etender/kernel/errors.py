@@ -91,6 +91,42 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E155": ("不得强制购买指定工具软件", "Buying a specific tool may not be required", 422),
 }
 
+# code -> legal basis (china-rules.md, table A)
+BASIS: dict[str, str] = {
+    "E101": "招标投标法 24", "E102": "条例 16", "E103": "条例 17", "E104": "招标投标法 23; 条例 21", "E105": "条例 21",
+    "E106": "条例 22", "E107": "条例 15, 63; 电子办法 17", "W108": "条例 15", "E109": "条例 19", "E110": "招标投标法 18, 20; 条例 32",
+    "E111": "条例 25", "E112": "条例 26", "E113": "工程建设项目施工招标投标办法 37", "E114": "条例 27", "E115": "条例 28",
+    "E116": "电子办法 20, 54(3)", "E117": "招标投标法 22; 电子办法 21", "E118": "条例 34", "E119": "电子办法 23", "E120": "电子办法 26",
+    "E121": "招标投标法 28; 电子办法 27", "E122": "电子办法 27", "E123": "条例 35", "E124": "条例 37", "E125": "招标投标法 28; 条例 44",
+    "E126": "招标投标法 34; 电子办法 29–30", "E127": "电子办法 31", "E128": "招标投标法 36; 电子办法 32", "E129": "招标投标法 37",
+    "E130": "条例 45–46", "E131": "招标投标法 37", "E132": "条例 46", "E133": "招标投标法 37", "W134": "条例 48", "E135": "条例 48",
+    "E136": "条例 51", "W137": "条例 51(5)", "E138": "招标投标法 39; 条例 52", "W139": "评标委员会和评标方法暂行规定 27",
+    "E140": "条例 53", "E141": "条例 54", "E142": "条例 55", "W143": "评标委员会和评标方法暂行规定 40", "E144": "招标投标法 45",
+    "E145": "招标投标法 46; 条例 57", "E146": "条例 57", "E147": "条例 58", "E148": "招标投标法 47", "E149": "条例 60–61",
+    "E150": "电子办法 40", "E151": "电子办法 49", "W152": "政府采购法 42", "E153": "网络安全法 21", "E154": "电子办法 10",
+    "E155": "电子办法 8–9, 54–55",
+}
+
+
+def catalog_markdown() -> str:
+    """docs/errors.md, generated from the catalogue (a test keeps them equal)."""
+    lines = [
+        "# Error codes",
+        "",
+        "Generated from `etender.kernel.errors` by `python scripts/gen_docs.py`; do not edit by hand.",
+        "",
+        "Every refusal carries one code. API error bodies look like",
+        '`{"code": "E121", "message": "…", "message_zh": "…", "message_en": "…", "field": "…", "params": {…}, "errors": [...]}`',
+        "and forms show the same code and message next to the field. `E0xx` are generic input and access errors;",
+        "`E1xx`/`W1xx` are the rules of ../shared/reference/china-rules.md table (A).",
+        "",
+        "| code | HTTP | legal basis | 中文 | English |",
+        "|---|---|---|---|---|",
+    ]
+    for code, (zh, en, status) in CATALOG.items():
+        lines.append(f"| {code} | {status} | {BASIS.get(code, '—')} | {zh} | {en} |")
+    return "\n".join(lines) + "\n"
+
 
 def message(code: str, lang: str | None = None) -> str:
     """The catalogue message of ``code`` in ``lang`` (default: the active language)."""

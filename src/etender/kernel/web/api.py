@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
+from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -63,8 +64,14 @@ def error_body(exc: RuleViolation | RuleViolations) -> dict[str, Any]:
     return first
 
 
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON without \\u escapes, so Chinese stays readable."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 def make_api(*, title: str, description: str, version: str = "1.0") -> NinjaAPI:
-    api = NinjaAPI(title=title, description=description, version=version, urls_namespace="api", docs_url="/docs")
+    api = NinjaAPI(title=title, description=description, version=version, urls_namespace="api", docs_url="/docs", renderer=ChineseJSONRenderer())
 
     def respond(request, exc: RuleViolation | RuleViolations):
         return api.create_response(request, error_body(exc), status=exc.status)

@@ -14,7 +14,7 @@ class BidStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     WITHDRAWN = "withdrawn", _("withdrawn before the deadline")
     INCOMPLETE = "incomplete", _("upload unfinished at the deadline (withdrawn)")
-    OPENED = "opened", _("opened")
+    OPENED = "opened", _("decrypted")
     REVOKED = "revoked", _("deemed revoked (视为撤销)")
     DEEMED_WITHDRAWN = "deemed_withdrawn", _("deemed withdrawn (视为撤回)")
 

@@ -32,7 +32,9 @@ def tender_visible(tender: Tender, entity: Entity | None, *, is_staff: bool = Fa
 
 
 def tender_get(*, pk: int, entity: Entity | None, is_staff: bool = False) -> Tender:
-    tender = Tender.objects.select_related("tenderer", "agency", "project", "announcement").get(pk=pk)
+    tender = Tender.objects.select_related("tenderer", "agency", "project", "announcement").filter(pk=pk).first()
+    if tender is None:
+        raise RuleViolation("E005")
     if not tender_visible(tender, entity, is_staff=is_staff):
         raise RuleViolation("E005")
     return tender

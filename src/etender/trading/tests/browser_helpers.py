@@ -55,6 +55,14 @@ class Browsers:
         return context, context.new_page()
 
     def close(self) -> None:
+        # While Playwright's sync API is active it marks its event loop as running in this
+        # thread, so Django keeps this thread's database connections in context-local
+        # storage (asgiref's Local) instead of the thread-local one: the ORM calls made by
+        # the test meanwhile use a second connection.  Close it now, while it is still
+        # reachable; otherwise it stays open and the test database cannot be dropped.
+        from django.db import connections
+
+        connections.close_all()
         for c in self.contexts:
             try:
                 c.close()

@@ -57,9 +57,6 @@ def test_tender_to_opening_record_in_the_browser(live_server, frozen_clock, chro
     assert fmt(now) == "2026-03-02 09:00"  # Monday
 
     tenderer = testing.make_party(TENDERER, ["tenderer"])
-    from django.db import connection as _c
-    with _c.cursor() as cur:
-        cur.execute("select pg_backend_pid()"); print("TEST PID0", cur.fetchone())
     bidders = [testing.make_party(name, ["bidder"], with_key=True) for name in BIDDERS]
 
     b = Browsers(chromium_path, live_server.url)
@@ -234,9 +231,6 @@ def test_tender_to_opening_record_in_the_browser(live_server, frozen_clock, chro
         lot1.refresh_from_db()
         assert lot1.status == LotStatus.OPENED
         record = OpeningRecord.objects.get(lot=lot1)
-        from django.db import connection as _c
-        with _c.cursor() as cur:
-            cur.execute("select pg_backend_pid()"); print("TEST PID", cur.fetchone())
         assert sorted(r["price"] for r in record.rows) == sorted(PRICES)
 
         page = bpages[-1]  # a bidder of lot 1 at the finished opening
@@ -274,10 +268,3 @@ def test_tender_to_opening_record_in_the_browser(live_server, frozen_clock, chro
         assert not b.problems.server_errors, b.problems.server_errors
     finally:
         b.close()
-        import time, threading
-        from django.db import connection
-        time.sleep(1)
-        with connection.cursor() as c:
-            c.execute("select pid, state, backend_start, query, application_name from pg_stat_activity where datname=current_database() and pid <> pg_backend_pid()")
-            print("OTHER SESSIONS", c.fetchall())
-        print("THREADS", [t.name for t in threading.enumerate()])
