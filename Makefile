@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install messages lint clean bench
+.PHONY: demo test install messages lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,9 +28,6 @@ test: messages
 
 lint: install
 	$(BIN)/lint-imports
-
-bench: messages
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts

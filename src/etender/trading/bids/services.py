@@ -32,7 +32,7 @@ from etender.trading.accounts.models import Entity
 from etender.trading.accounts.selectors import entity_current_key, operator_codes
 from etender.trading.procedures import base as procedures
 from etender.trading.tenders.models import Lot, LotStatus, Notification, Objection, Tender, TenderStatus
-from etender.trading.tenders.services import lock_tender
+from etender.trading.tenders.services import lock_tender, next_serial
 
 from .models import Bid, BidEnvelope, BidStatus, OpeningRecord
 
@@ -186,7 +186,7 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
         "envelope_size": env.size,
         "received_at": now.isoformat(),
         "deadline": tender.bid_deadline.isoformat(),
-        "sequence": env.pk,
+        "sequence": next_serial(f"receipt:{bid.lot.code}"),
         "replaces": [p.sha256 for p in previous],
     }
     env.committed_at = now
@@ -197,7 +197,7 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
     bid.submitted_at = now
     bid.withdrawn_at = None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at"])
-    audit_record(actor=actor, action="bid.submitted" if not previous else "bid.modified", obj=bid, data={"envelope_sha256": env.sha256, "receipt_sequence": env.pk})
+    audit_record(actor=actor, action="bid.submitted" if not previous else "bid.modified", obj=bid, data={"envelope_sha256": env.sha256, "receipt_sequence": receipt["sequence"]})
     publish_on_commit("bid.submitted", {"lot": bid.lot.code, "bid": bid.pk})
     return env
 

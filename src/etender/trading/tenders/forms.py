@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from etender.kernel.codes import CLASSIFICATIONS, FUND_SOURCES, INDUSTRIES, choices, region_choices
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+BEIJING = _("Beijing time (UTC+8).")
 
 
 class ProjectForm(forms.Form):
@@ -26,7 +27,7 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, lang: str = "zh", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industry"].choices = choices(INDUSTRIES, lang)
-        self.fields["fund_source"].choices = [(label, label) for _code, label in choices(FUND_SOURCES, lang)]
+        self.fields["fund_source"].choices = choices(FUND_SOURCES, lang)
 
 
 class TenderForm(forms.Form):
@@ -38,9 +39,9 @@ class TenderForm(forms.Form):
     supervise_dept_name = forms.CharField(label=_("Supervising department"), max_length=200)
     approve_dept_name = forms.CharField(label=_("Approving department"), max_length=200)
     report_duty = forms.CharField(label=_("Person responsible for reporting"), max_length=100)
-    doc_get_start = forms.DateTimeField(label=_("Documents available from"), widget=DT)
-    doc_get_end = forms.DateTimeField(label=_("Documents available until"), widget=DT)
-    bid_deadline = forms.DateTimeField(label=_("Bid deadline (= opening time)"), widget=DT)
+    doc_get_start = forms.DateTimeField(label=_("Documents available from"), widget=DT, help_text=BEIJING)
+    doc_get_end = forms.DateTimeField(label=_("Documents available until"), widget=DT, help_text=BEIJING)
+    bid_deadline = forms.DateTimeField(label=_("Bid deadline (= opening time)"), widget=DT, help_text=BEIJING)
     bid_validity_days = forms.IntegerField(label=_("Bid validity (days from the deadline)"), min_value=0, max_value=3650, required=False)
     decrypt_minutes = forms.IntegerField(label=_("Online decryption window (minutes)"), min_value=10, max_value=1440, initial=60)
     consortium_allowed = forms.BooleanField(label=_("Consortium bids allowed"), required=False)
@@ -87,7 +88,7 @@ class AnswerForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    doc_get_start = forms.DateTimeField(label=_("Documents available from"), widget=DT)
-    doc_get_end = forms.DateTimeField(label=_("Documents available until"), widget=DT)
-    bid_deadline = forms.DateTimeField(label=_("Bid deadline (= opening time)"), widget=DT)
+    doc_get_start = forms.DateTimeField(label=_("Documents available from"), widget=DT, help_text=BEIJING)
+    doc_get_end = forms.DateTimeField(label=_("Documents available until"), widget=DT, help_text=BEIJING)
+    bid_deadline = forms.DateTimeField(label=_("Bid deadline (= opening time)"), widget=DT, help_text=BEIJING)
     bid_validity_days = forms.IntegerField(label=_("Bid validity (days from the deadline)"), min_value=1, max_value=3650, required=False)

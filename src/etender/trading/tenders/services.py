@@ -27,6 +27,8 @@ from etender.kernel.audit.services import audit_record
 from etender.kernel.calendar import TZ, default_calendar
 from etender.kernel.canonical import digest
 from etender.kernel.codes import (
+    FUND_SOURCES,
+    INDUSTRIES,
     CodeError,
     make_project_code,
     make_section_code,
@@ -188,14 +190,14 @@ def project_create(*, actor: Actor, owner: Entity, data: dict[str, Any]) -> Proj
             values[key] = _text(data, key, n, required=False)
         except RuleViolation as v:
             problems.append(v)
+    if values.get("fund_source") in FUND_SOURCES:  # a code from the form: store the national (Chinese) wording
+        values["fund_source"] = FUND_SOURCES[values["fund_source"]][0]
     region = str(data.get("region_code") or "")
     try:
         check_region(region)
     except RuleViolation as v:
         problems.append(v)
     industry = str(data.get("industry") or "")
-    from etender.kernel.codes import INDUSTRIES
-
     if industry not in INDUSTRIES:
         problems.append(RuleViolation("E010", detail_zh="行业分类代码无效", detail_en="unknown industry code", field="industry"))
     inv = values.get("invest_project_code", "")
