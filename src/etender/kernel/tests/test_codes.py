@@ -84,7 +84,7 @@ def test_published_codes_valid(code: str) -> None:
 
 def test_generated_codes() -> None:
     # Hangzhou enterprise, national-level organ, Zhejiang social organisation.
-    for first17 in ("91330106MA2CFXXX0", "11100000000013100", "51330000MJ8700001", "N2330110MF0000001"):
+    for first17 in ("91330106MA2CFKKK0", "11100000000013100", "51330000MJ8700001", "N2330110MF0000001"):
         code = make_uscc(first17)
         assert len(code) == 18 and is_valid_uscc(code)
 
@@ -173,7 +173,7 @@ def test_any_single_substitution_rejected(first17: str, pos: int, data: st.DataO
 def test_mod31_detects_every_single_substitution_exhaustively() -> None:
     # Every weight is invertible mod 31 (a prime), so any change of one of
     # the 17 characters changes the check character.
-    code = make_uscc("91330106MA2CFXXX0")
+    code = make_uscc("91330106MA2CFKKK0")
     for pos in range(17):
         for c in USCC_ALPHABET:
             if c != code[pos]:

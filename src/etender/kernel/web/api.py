@@ -57,6 +57,15 @@ class TokenHeaderAuth(APIKeyHeader):
 AUTH = [TokenAuth(), TokenHeaderAuth(), django_auth]
 
 
+def anonymous(request: HttpRequest):
+    """Last in AUTH_OPTIONAL: lets the request through unauthenticated."""
+    return True
+
+
+# Public endpoints that show more to a signed-in caller (e.g. a tenderer's own drafts).
+AUTH_OPTIONAL = [TokenAuth(), TokenHeaderAuth(), django_auth, anonymous]
+
+
 def error_body(exc: RuleViolation | RuleViolations) -> dict[str, Any]:
     violations = exc.violations if isinstance(exc, RuleViolations) else [exc]
     first = violations[0].as_dict()

@@ -216,9 +216,10 @@ def bid_withdraw(*, actor: Actor, entity: Entity, bid: Bid, accept_forfeit: bool
     tender = lock_tender(bid.lot.tender)
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     now = clock.now()
-    if bid.status != BidStatus.SUBMITTED and not (bid.status == BidStatus.OPENED and accept_forfeit is not None):
+    before_deadline = now < tender.bid_deadline
+    if bid.status not in ((BidStatus.SUBMITTED,) if before_deadline else (BidStatus.SUBMITTED, BidStatus.OPENED)):
         raise RuleViolation("E007", detail_zh="该投标不可撤回", detail_en="this bid cannot be withdrawn")
-    if now < tender.bid_deadline and bid.status == BidStatus.SUBMITTED:
+    if before_deadline:
         bid.status = BidStatus.WITHDRAWN
         bid.withdrawn_at = now
         bid.save(update_fields=["status", "withdrawn_at"])
@@ -318,9 +319,11 @@ def bid_decrypt(*, actor: Actor, entity: Entity, bid: Bid, dek: str) -> Bid:
 
 
 def _fail(actor: Actor, bid: Bid, status: str, responsible: str, reason: str) -> Bid:
+    """电子办法 31: the bidder's fault counts as revoking the bid (the security may be kept, 条例 35); otherwise as withdrawing it."""
     bid.status = status
     bid.failure = reason
-    bid.save(update_fields=["status", "failure"])
+    bid.security_forfeitable = responsible == "bidder"
+    bid.save(update_fields=["status", "failure", "security_forfeitable"])
     audit_record(actor=actor, action="bid.decrypt_failed", obj=bid, data={"responsible": responsible, "reason": reason})
     publish_on_commit("bid.decrypt_failed", {"lot": bid.lot.code, "bid": bid.pk, "responsible": responsible})
     _finish_if_decided(actor, bid.lot)
@@ -373,7 +376,8 @@ def opening_finish(*, actor: Actor, lot: Lot) -> OpeningRecord:
     for bid in Bid.objects.filter(lot=lot, status=BidStatus.SUBMITTED):
         bid.status = BidStatus.REVOKED
         bid.failure = "未在解密时限内完成解密（投标人原因）"
-        bid.save(update_fields=["status", "failure"])
+        bid.security_forfeitable = True
+        bid.save(update_fields=["status", "failure", "security_forfeitable"])
         audit_record(actor=actor, action="bid.decrypt_failed", obj=bid, data={"responsible": "bidder", "reason": "window closed"})
     rows: list[dict[str, Any]] = []
     for bid in Bid.objects.filter(lot=lot, submitted_at__isnull=False).exclude(status__in=[BidStatus.WITHDRAWN, BidStatus.INCOMPLETE]).select_related("bidder").order_by("submitted_at", "id"):

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from etender.kernel.audit.actors import Actor
-from etender.kernel.web.api import AUTH, ErrorOut
+from etender.kernel.web.api import AUTH, AUTH_OPTIONAL, ErrorOut
 from etender.trading.accounts.api import require_entity
 from etender.trading.accounts.selectors import entity_of
 
@@ -204,7 +204,7 @@ def _viewer(request):
     return entity_of(user), bool(getattr(user, "is_staff", False))
 
 
-@router.get("/tenders/{tender_id}", response={200: TenderOut, **ERRORS}, auth=None)
+@router.get("/tenders/{tender_id}", response={200: TenderOut, **ERRORS}, auth=AUTH_OPTIONAL)
 def tender_detail(request, tender_id: int):
     entity, staff = _viewer(request)
     return tender_out(selectors.tender_get(pk=tender_id, entity=entity, is_staff=staff))

@@ -46,6 +46,8 @@ def test_full_path_through_the_api(frozen_clock, bidders):
     assert r.status_code == 201, r.content
     tender = r.json()
     assert len(tender["lots"]) == 2 and tender["status"] == "draft"
+    assert anon.get(f"/api/tenders/{tender['id']}").json()["code"] == "E005"  # drafts are not public
+    assert c.get(f"/api/tenders/{tender['id']}").json()["status"] == "draft"  # but the owner sees it with a token
     r = c.post(f"/api/tenders/{tender['id']}/publish")
     assert r.status_code == 422 and r.json()["code"] == "E001"  # documents first
     r = c.post(f"/api/tenders/{tender['id']}/documents", {"file": testing.upload("招标文件正文".encode(), "招标文件.txt")})

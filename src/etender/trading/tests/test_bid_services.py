@@ -209,7 +209,7 @@ def test_e127_blame_platform_when_stored_file_changed(lot, bidders, tender, froz
         f.write(bytes([byte[0] ^ 1]))
     services.bid_decrypt(actor=victim.actor, entity=victim.entity, bid=bid, dek=b64(deks[victim.entity.pk]))
     bid.refresh_from_db()
-    assert bid.status == BidStatus.DEEMED_WITHDRAWN and "平台" in bid.failure
+    assert bid.status == BidStatus.DEEMED_WITHDRAWN and "平台" in bid.failure and not bid.security_forfeitable
     # The opening goes on for the others.
     for party in (bidders[0], bidders[2]):
         services.bid_decrypt(actor=party.actor, entity=party.entity, bid=party.entity.bids.get(lot=lot), dek=b64(deks[party.entity.pk]))
@@ -233,7 +233,7 @@ def test_e127_blame_bidder_when_content_is_not_a_bid(lot, bidders, tender, froze
     bid = party.entity.bids.get(lot=lot)
     services.bid_decrypt(actor=party.actor, entity=party.entity, bid=bid, dek=b64(dek))
     bid.refresh_from_db()
-    assert bid.status == BidStatus.REVOKED
+    assert bid.status == BidStatus.REVOKED and bid.security_forfeitable
 
 
 def test_window_closing_revokes_undecrypted_bids(lot, bidders, tender, frozen_clock):
