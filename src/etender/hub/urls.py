@@ -9,7 +9,7 @@ urlpatterns = [
     path("", include("etender.kernel.web.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(extra_context=portal_views.LOGIN_CONTEXT), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", portal_views.home, name="home"),
 ]

@@ -9,7 +9,7 @@ from .tenders import views as tenders
 
 urlpatterns = [
     path("", tenders.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(extra_context={"base_template": "trading/base.html"}), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", accounts.register, name="register"),
     path("entity/", accounts.entity, name="entity"),

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -105,3 +106,9 @@ def section_edit(request, code: str, kind: str):
         form = DutySectionForm(initial={"title": section.title if section else "", "body": section.body if section else "", "version": section.version if section else 0})
     context = {"dept": dept, "kind": kind, "label": SectionKind(kind).label, "form": form, "section": section, "nav": "duties"}
     return render(request, "duties/_section_form.html" if request.htmx else "duties/section_edit.html", context)
+
+
+LOGIN_CONTEXT = {
+    "base_template": "duties/base.html",
+    "login_note": gettext_lazy("For staff of the supervising departments. Reading the published duties needs no account."),
+}
