@@ -36,7 +36,11 @@ class Service(str, Enum):
 
 
 DEFAULT_PORTS = {"hub": 8000, "trading": 8101, "supervision": 8200}
-PERIODIC = {"trading": ["etender.trading.chronograph:tick"], "hub": [], "supervision": []}
+PERIODIC = {
+    "trading": ["etender.trading.chronograph:tick", "etender.kernel.audit.log:checkpoint_if_due"],
+    "hub": ["etender.kernel.audit.log:checkpoint_if_due"],
+    "supervision": ["etender.kernel.audit.log:checkpoint_if_due"],
+}
 
 
 def _setup(service: str, name: str | None) -> None:
@@ -125,6 +129,23 @@ def demo(var_dir: Path = typer.Option(Path("var/demo"), help="where the demo's S
     from etender.demo import run_demo
 
     raise typer.Exit(run_demo(var_dir=var_dir, reset=reset))
+
+
+@app.command("verify-log")
+def verify_log(
+    export: Path = typer.Argument(..., help="the JSON lines of GET /api/log/export"),
+    trusted: list[Path] = typer.Option([], help="a checkpoint note you hold from earlier (receipt, witness); repeatable"),
+    key: str = typer.Option(None, help="the log's verifier key, obtained out of band (recommended)"),
+) -> None:
+    """Check an exported operation log offline: leaves, signatures, roots, and consistency with checkpoints you hold."""
+    from etender.kernel.verify_log import verify_lines
+
+    with open(export, encoding="utf-8") as f:
+        report = verify_lines(f, trusted_notes=[p.read_text(encoding="utf-8") for p in trusted], pinned_key=key)
+    for problem in report.problems:
+        typer.echo(f"FAIL {problem}", err=True)
+    typer.echo(f"{report.leaves} leaves, {report.checkpoints} checkpoints: {'OK' if report.ok else 'NOT OK'}")
+    raise typer.Exit(0 if report.ok else 1)
 
 
 # --------------------------------------------------------------------------- bidder tools

@@ -53,6 +53,12 @@ class Signer:
     def sign(self, document: dict[str, Any]) -> str:
         return b64(self._private.sign(canonical(document)))
 
+    def note_signer(self, name: str):
+        """A C2SP signed-note signer with this key (checkpoints of the operation log)."""
+        from .checkpoint import NoteSigner
+
+        return NoteSigner(name, self._private)
+
     def public_info(self) -> dict[str, str]:
         return {"alg": "Ed25519", "key_id": self.key_id, "public_key": b64(self.public_raw)}
 

@@ -19,6 +19,10 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
     object_id = models.CharField(_("object"), max_length=64, blank=True, db_index=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # Merkle log leaf (docs/audit-log.md): dense 0-based index, the canonical bytes and their leaf hash.
+    seq = models.BigIntegerField(_("log index"), unique=True, null=True, blank=True)
+    canonical = models.TextField(blank=True, default="")
+    leaf_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
@@ -28,3 +32,32 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_type}:{self.object_id}"
+
+
+class LogNode(models.Model):
+    """A complete subtree hash of the Merkle log: leaves [index·2^level, (index+1)·2^level)."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="log_node_unique")]
+
+
+class Checkpoint(models.Model):
+    """A signed tree head in C2SP checkpoint note format."""
+
+    size = models.BigIntegerField(_("tree size"), unique=True)
+    root = models.CharField(_("root hash"), max_length=64)
+    note = models.TextField(_("signed note"))
+    reason = models.CharField(_("reason"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        ordering = ["-size"]
+        verbose_name = _("log checkpoint")
+        verbose_name_plural = _("log checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.size} {self.root[:16]}"

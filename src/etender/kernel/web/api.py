@@ -81,6 +81,9 @@ class ChineseJSONRenderer(JSONRenderer):
 
 def make_api(*, title: str, description: str, version: str = "1.0") -> NinjaAPI:
     api = NinjaAPI(title=title, description=description, version=version, urls_namespace="api", docs_url="/docs", renderer=ChineseJSONRenderer())
+    from etender.kernel.audit.api import log_router
+
+    api.add_router("/", log_router())
 
     def respond(request, exc: RuleViolation | RuleViolations):
         return api.create_response(request, error_body(exc), status=exc.status)

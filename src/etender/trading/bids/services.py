@@ -21,6 +21,7 @@ from django.db import transaction
 
 from etender.kernel import clock, envelope
 from etender.kernel.audit.actors import Actor
+from etender.kernel.audit import log
 from etender.kernel.audit.services import audit_record
 from etender.kernel.calendar import TZ
 from etender.kernel.canonical import digest
@@ -174,6 +175,13 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
     _check_bidder(lot=bid.lot, entity=entity, members=bid.consortium_members)
     previous = list(BidEnvelope.objects.filter(bid=bid, committed_at__isnull=False, superseded=False))
     BidEnvelope.objects.filter(pk__in=[p.pk for p in previous]).update(superseded=True)
+    number = next_serial(f"receipt:{bid.lot.code}")
+    entry = audit_record(
+        actor=actor,
+        action="bid.submitted" if not previous else "bid.modified",
+        obj=bid,
+        data={"lot": bid.lot.code, "bidder": entity.credit_code, "envelope_sha256": env.sha256, "envelope_size": env.size, "receipt_sequence": number, "received_at": now.isoformat()},
+    )
     receipt = {
         "type": "etender-bid-receipt",
         "version": 1,
@@ -186,8 +194,11 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
         "envelope_size": env.size,
         "received_at": now.isoformat(),
         "deadline": tender.bid_deadline.isoformat(),
-        "sequence": next_serial(f"receipt:{bid.lot.code}"),
+        "sequence": number,
         "replaces": [p.sha256 for p in previous],
+        "log_origin": log.origin(),
+        "log_index": entry.seq,
+        "log_leaf_hash": entry.leaf_hash,
     }
     env.committed_at = now
     env.receipt = receipt
@@ -197,7 +208,6 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
     bid.submitted_at = now
     bid.withdrawn_at = None
     bid.save(update_fields=["status", "submitted_at", "withdrawn_at"])
-    audit_record(actor=actor, action="bid.submitted" if not previous else "bid.modified", obj=bid, data={"envelope_sha256": env.sha256, "receipt_sequence": receipt["sequence"]})
     publish_on_commit("bid.submitted", {"lot": bid.lot.code, "bid": bid.pk})
     return env
 
@@ -350,7 +360,7 @@ def submission_close(*, actor: Actor, tender: Tender, min_bids: int) -> None:
         if n < min_bids:
             lot.status = LotStatus.FAILED
             lot.save(update_fields=["status"])
-            audit_record(actor=actor, action="lot.failed", obj=lot, data={"bids": n, "code": "E125"})
+            audit_record(actor=actor, action="lot.failed", obj=lot, data={"bids": n, "code": "E125"}, checkpoint=True)
             publish_on_commit("lot.failed", {"lot": lot.code, "bids": n})
             _notify_bidders(lot, "lot_failed", f"{lot.name}：投标人少于{min_bids}个，不予开标，招标失败")
             continue
@@ -358,7 +368,7 @@ def submission_close(*, actor: Actor, tender: Tender, min_bids: int) -> None:
         lot.opening_started_at = tender.bid_deadline
         lot.opening_ends_at = ends
         lot.save(update_fields=["status", "opening_started_at", "opening_ends_at"])
-        audit_record(actor=actor, action="lot.opening_started", obj=lot, data={"bids": n, "ends": ends.isoformat()})
+        audit_record(actor=actor, action="lot.opening_started", obj=lot, data={"bids": n, "ends": ends.isoformat(), "receipts": list(BidEnvelope.objects.filter(bid__lot=lot, committed_at__isnull=False, superseded=False).order_by("receipt__sequence").values_list("sha256", flat=True))}, checkpoint=True)
         publish_on_commit("lot.opening_started", {"lot": lot.code})
         _notify_bidders(lot, "opening", f"{lot.name}：开标已开始，请于{ends.astimezone(TZ):%H:%M}前在线解密")
 
@@ -409,7 +419,7 @@ def opening_finish(*, actor: Actor, lot: Lot) -> OpeningRecord:
         content_sha256=digest(content),
         signature=platform_signer().sign(content),
     )
-    audit_record(actor=actor, action="lot.opening_record_published", obj=lot, data={"sha256": record.content_sha256, "rows": len(rows)})
+    audit_record(actor=actor, action="lot.opening_record_published", obj=lot, data={"sha256": record.content_sha256, "rows": len(rows)}, checkpoint=True)
     publish_on_commit("lot.opened", {"lot": lot.code, "record": record.content_sha256})
     _notify_bidders(lot, "opening_record", f"{lot.name}：开标记录已公布")
     return record

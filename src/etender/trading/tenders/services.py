@@ -530,7 +530,7 @@ def tender_publish(*, actor: Actor, acting_entity: Entity, tender: Tender) -> Te
     tender.next_check = tender.bid_deadline
     tender.save(update_fields=["status", "published_at", "next_check", "doc_get_start"])
     tender.lots.update(status=LotStatus.TENDERING)
-    audit_record(actor=actor, action="tender.published", obj=tender, data={"announcement_sha256": ann.content_sha256, "deadline": tender.bid_deadline.isoformat()})
+    audit_record(actor=actor, action="tender.published", obj=tender, data={"announcement_sha256": ann.content_sha256, "deadline": tender.bid_deadline.isoformat()}, checkpoint=True)
     publish_on_commit("tender.published", {"tender": tender.code})
     return tender
 

@@ -255,3 +255,23 @@ def test_opening_record_is_signed(lot, bidders, tender, frozen_clock):
     doc = services.opening_record_document(record)
     assert verify(doc, record.signature, platform_signer().public_info()["public_key"])
     assert record.opened_at == tender.bid_deadline  # E126: opened at the deadline
+
+
+def test_receipt_is_provable_in_the_log_against_the_next_checkpoint(lot, bidders, tender, frozen_clock):
+    from etender.kernel import checkpoint as notes
+    from etender.kernel import merkle
+    from etender.kernel.audit import log
+    from etender.kernel.audit.models import Checkpoint
+
+    env, _ = submit(bidders[0], lot)
+    index = env.receipt["log_index"]
+    assert env.receipt["log_origin"] == log.origin()
+    for party in bidders[1:3]:
+        submit(party, lot)
+    frozen_clock.set(tender.bid_deadline)
+    chronograph.tick()  # submission closed: a checkpoint is issued
+    cp = Checkpoint.objects.filter(reason="lot.opening_started").get()
+    verifier = notes.NoteVerifier.from_key(log.verifier_key())
+    parsed = notes.parse_signed_checkpoint(cp.note, [verifier], required=[verifier.name])
+    assert merkle.verify_inclusion(bytes.fromhex(env.receipt["log_leaf_hash"]), index, parsed.size, log.inclusion(index, parsed.size), parsed.root)
+    assert Checkpoint.objects.filter(reason="tender.published").exists()
