@@ -27,6 +27,8 @@ import typer
 app = typer.Typer(help="etender: Internet+ tendering and procurement", no_args_is_help=True, add_completion=False)
 bid_app = typer.Typer(help="Offline tools of the bidder: keys, sealing, unwrapping at the opening", no_args_is_help=True)
 app.add_typer(bid_app, name="bid")
+custodian_app = typer.Typer(help="Tools of an opening custodian: per-tender keys, releasing shares, publishing the key", no_args_is_help=True)
+app.add_typer(custodian_app, name="custodian")
 
 
 class Service(str, Enum):
@@ -152,11 +154,14 @@ def verify_log(
 
 
 @bid_app.command("keygen")
-def bid_keygen(out: Path = typer.Option(Path("bidder"), help="file prefix: writes PREFIX.key.json (secret) and PREFIX.pub.json (register it)")) -> None:
-    """Create the bidder's key pair (X25519 for sealing, Ed25519 for signing)."""
+def bid_keygen(
+    out: Path = typer.Option(Path("bidder"), help="file prefix: writes PREFIX.key.json (secret) and PREFIX.pub.json (register it)"),
+    suite: str = typer.Option("intl", help="intl (X25519/Ed25519) or gm (SM2)"),
+) -> None:
+    """Create the bidder's key pair for sealing and signing."""
     from etender.kernel import envelope
 
-    keys = envelope.generate_bidder_keys()
+    keys = envelope.generate_bidder_keys(suite)
     secret, public = Path(f"{out}.key.json"), Path(f"{out}.pub.json")
     if secret.exists():
         typer.echo(f"{secret} exists; refusing to overwrite a private key", err=True)
@@ -190,8 +195,9 @@ def bid_seal(
     duration_days: int = typer.Option(None),
     quality: str = typer.Option(None),
     out: Path = typer.Option(..., help="the sealed envelope to upload (.etenv)"),
+    custodians: Path = typer.Option(None, help="the tender's custodian set (JSON of GET /api/tenders/{id}/custodians): seals a format 2 double envelope"),
 ) -> None:
-    """Seal a bid offline (电子办法 26): encrypt to your own key and sign; prints the envelope hash."""
+    """Seal a bid offline (电子办法 26): encrypt to your own key (and the tender's custodians) and sign; prints the envelope hash."""
     from etender.kernel import envelope
 
     keys = _load_keys(key)
@@ -213,7 +219,16 @@ def bid_seal(
     import io
 
     with open(out, "wb") as f:
-        info = envelope.seal(plaintext=io.BytesIO(package), out=f, tender=tender, lot=lot, bidder=bidder, recipient_public=keys.encryption_public, signing_private=keys.signing_private, created_at=datetime.now(UTC))
+        if custodians is not None:
+            cset = json.loads(custodians.read_text(encoding="utf-8"))
+            ckeys = [envelope.CustodianKey(index=c["index"], name=c["name"], public=base64.b64decode(c["public_key"]), key_id=c["key_id"]) for c in cset["custodians"]]
+            info = envelope.seal_v2(
+                plaintext=io.BytesIO(package), out=f, tender=tender, lot=lot, bidder=bidder, suite=cset["suite"],
+                bidder_encryption_public=keys.encryption_public, signing_private=keys.signing_private,
+                custodians=ckeys, threshold=int(cset["threshold"]), created_at=datetime.now(UTC),
+            )
+        else:
+            info = envelope.seal(plaintext=io.BytesIO(package), out=f, tender=tender, lot=lot, bidder=bidder, recipient_public=keys.encryption_public, signing_private=keys.signing_private, created_at=datetime.now(UTC))
     typer.echo(f"sealed {out} ({info.size} bytes)\nSHA-256 {info.file_sha256}")
 
 
@@ -230,6 +245,107 @@ def bid_unwrap(key: Path = typer.Option(..., help="your private key file"), enve
         typer.echo(f"cannot unwrap: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(base64.b64encode(dek).decode())
+
+
+# --------------------------------------------------------------------------- custodian tools
+
+
+def _api(url: str, token: str, method: str, path: str, body: dict | None = None):
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url.rstrip("/") + path, method=method, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}, data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read().decode("utf-8"))
+    except urllib.error.HTTPError as e:
+        payload = e.read().decode("utf-8", "replace")
+        try:
+            err = json.loads(payload)
+            typer.echo(f"{err.get('code')} {err.get('message')}", err=True)
+        except json.JSONDecodeError:
+            typer.echo(f"HTTP {e.code}: {payload[:300]}", err=True)
+        raise typer.Exit(1) from None
+
+
+@custodian_app.command("keygen")
+def custodian_keygen(suite: str = typer.Option("intl", help="the tender's suite: intl or gm"), out: Path = typer.Option(Path("custodian"), help="writes PREFIX.key.json (secret) and prints the public key")) -> None:
+    """Make a per-tender opening key pair on your own computer."""
+    from etender.kernel import envelope
+
+    pair = envelope.generate_custodian_keys(suite)
+    secret = Path(f"{out}.key.json")
+    fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"type": "etender-custodian-key", "suite": suite, "key_id": pair.key_id, "public_key": base64.b64encode(pair.public).decode(), "private_key": base64.b64encode(pair.private).decode()}, f, indent=2)
+    typer.echo(f"private key: {secret} (keep it; publish it only after the opening)\npublic key:  {base64.b64encode(pair.public).decode()}\nkey id:      {pair.key_id}")
+
+
+def _custodian_key(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        base64.b64decode(data["private_key"])
+        return data
+    except (OSError, ValueError, KeyError) as exc:
+        typer.echo(f"cannot read custodian key {path}: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@custodian_app.command("register")
+def custodian_register(url: str = typer.Option(...), token: str = typer.Option(..., envvar="ETENDER_TOKEN"), custodian_id: int = typer.Option(...), key: Path = typer.Option(...)) -> None:
+    """Register the public half of your per-tender key (before the announcement is published)."""
+    data = _custodian_key(key)
+    r = _api(url, token, "POST", f"/api/custodians/{custodian_id}/key", {"public_key": data["public_key"]})
+    typer.echo(f"registered key {r['key_id']} as custodian {r['index']}")
+
+
+@custodian_app.command("release")
+def custodian_release(url: str = typer.Option(..., help="the trading platform, e.g. http://127.0.0.1:8101"), token: str = typer.Option(..., envvar="ETENDER_TOKEN"), lot: int = typer.Option(..., help="lot id"), index: int = typer.Option(..., help="your custodian position"), key: Path = typer.Option(...)) -> None:
+    """After the deadline: decrypt your shares of every bid locally and release them (the private key never leaves)."""
+    from etender.kernel import envelope
+
+    data = _custodian_key(key)
+    private = base64.b64decode(data["private_key"])
+    shares = {}
+    for row in _api(url, token, "GET", f"/api/lots/{lot}/envelope-headers"):
+        try:
+            _, share = envelope.decrypt_share(row["header"], custodian_index=index, custodian_private=private)
+        except envelope.EnvelopeError as exc:
+            typer.echo(f"bid {row['bid_id']} ({row['bidder']}): {exc}", err=True)
+            continue
+        shares[str(row["bid_id"])] = base64.b64encode(share).decode()
+    r = _api(url, token, "POST", f"/api/lots/{lot}/shares", {"shares": shares})
+    typer.echo(f"released {r['stored']} shares; {r['opened']} bids opened")
+
+
+@custodian_app.command("publish-key")
+def custodian_publish(url: str = typer.Option(...), token: str = typer.Option(..., envvar="ETENDER_TOKEN"), tender: int = typer.Option(..., help="tender id"), key: Path = typer.Option(...)) -> None:
+    """After the opening: publish your per-tender private key so anyone can re-check the opening."""
+    data = _custodian_key(key)
+    _api(url, token, "POST", f"/api/tenders/{tender}/custodian-key", {"private_key": data["private_key"]})
+    typer.echo("published")
+
+
+@app.command("verify-opening")
+def verify_opening_cmd(url: str = typer.Option(None, help="trading platform base URL"), lot: int = typer.Option(None, help="lot id"), evidence: Path = typer.Option(None, help="or a saved evidence file")) -> None:
+    """Re-check a lot's opening from its published evidence: keys, shares and commitments."""
+    import urllib.request
+
+    from etender.kernel.opening_check import verify_opening
+
+    if evidence is not None:
+        data = json.loads(evidence.read_text(encoding="utf-8"))
+    elif url and lot is not None:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/api/lots/{lot}/opening-evidence", timeout=60) as r:
+            data = json.loads(r.read().decode("utf-8"))
+    else:
+        typer.echo("give --url and --lot, or --evidence", err=True)
+        raise typer.Exit(2)
+    report = verify_opening(data)
+    for p in report.problems:
+        typer.echo(f"FAIL {p}", err=True)
+    typer.echo(f"{report.bids} bids, {report.checked_shares} shares re-derived: {'OK' if report.ok else 'NOT OK'}")
+    raise typer.Exit(0 if report.ok else 1)
 
 
 def main() -> None:

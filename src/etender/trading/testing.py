@@ -43,7 +43,7 @@ def new_code(prefix: str = "91330106MA2") -> str:
     return make_uscc(f"{prefix}{body}")
 
 
-def make_party(name: str, roles: list[str], *, with_key: bool = False, region: str = "330106", code: str | None = None, legal_rep_id: str = "", controller_code: str = "", username: str | None = None) -> Party:
+def make_party(name: str, roles: list[str], *, with_key: bool = False, region: str = "330106", code: str | None = None, legal_rep_id: str = "", controller_code: str = "", username: str | None = None, suite: str = "intl") -> Party:
     code = code or new_code()
     username = username or f"u{code[-8:].lower()}"
     entity = account_services.entity_register(
@@ -63,7 +63,7 @@ def make_party(name: str, roles: list[str], *, with_key: bool = False, region: s
     user = get_user_model().objects.get(username=username)
     party = Party(entity=entity, actor=Actor(user_id=user.pk, username=username, ip="127.0.0.1", entity_code=code))
     if with_key:
-        party.keys = envelope.generate_bidder_keys()
+        party.keys = envelope.generate_bidder_keys(suite)
         account_services.bidder_key_register(actor=party.actor, entity=entity, key_json=envelope.keys_to_json(party.keys, include_private=False))
     return party
 
@@ -137,12 +137,18 @@ def published_tender(tenderer: Party, *, lots: int = 2, data: dict[str, Any] | N
 
 
 def seal_bid(party: Party, lot, price: str = "11000000.00", *, keys: envelope.BidderKeys | None = None, tender_code: str | None = None, lot_code: str | None = None, extra_files: dict[str, bytes] | None = None) -> tuple[bytes, bytes]:
-    """A real sealed envelope for ``lot``; returns (envelope bytes, data key)."""
+    """A real sealed envelope for ``lot`` (format 2 when the tender has custodians); returns (envelope bytes, data key)."""
+    from etender.trading.tenders.services import custodian_keys
+
     keys = keys or party.keys
     form = {"tender": tender_code or lot.tender.code, "lot": lot_code or lot.code, "bidder": party.entity.credit_code, "price": price, "currency": "CNY", "duration_days": 300, "quality": "合格", "notes": None}
     package = envelope.build_bid_package(form, {"技术标.txt": "施工组织设计".encode(), **(extra_files or {})})
     out = io.BytesIO()
-    envelope.seal(plaintext=io.BytesIO(package), out=out, tender=form["tender"], lot=form["lot"], bidder=party.entity.credit_code, recipient_public=keys.encryption_public, signing_private=keys.signing_private)
+    custodians = custodian_keys(lot.tender)
+    if custodians:
+        envelope.seal_v2(plaintext=io.BytesIO(package), out=out, tender=form["tender"], lot=form["lot"], bidder=party.entity.credit_code, suite=lot.tender.suite, bidder_encryption_public=keys.encryption_public, signing_private=keys.signing_private, custodians=custodians, threshold=lot.tender.threshold)
+    else:
+        envelope.seal(plaintext=io.BytesIO(package), out=out, tender=form["tender"], lot=form["lot"], bidder=party.entity.credit_code, recipient_public=keys.encryption_public, signing_private=keys.signing_private)
     data = out.getvalue()
     dek = envelope.unwrap_dek(io.BytesIO(data), encryption_private=keys.encryption_private)
     return data, dek
@@ -150,3 +156,24 @@ def seal_bid(party: Party, lot, price: str = "11000000.00", *, keys: envelope.Bi
 
 def upload(data: bytes, name: str = "bid.etenv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def custodian_user(username: str, *, staff: bool = False):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, first_name=username, is_staff=staff)
+    return user
+
+
+def setup_custodians(tender: Tender, manager: Party, *, suite: str = "intl", roles: tuple[str, ...] = ("tenderer", "operator", "independent"), threshold: int = 2) -> dict[int, Any]:
+    """Name custodians for a draft, let each make its key on "its own side"; returns index -> key pair."""
+    import base64
+
+    from etender.trading.tenders.models import Custodian
+
+    users = [custodian_user(f"cust-{tender.pk}-{i}") for i in range(len(roles))]
+    tender_services.custodians_assign(actor=manager.actor, acting_entity=manager.entity, tender=tender, suite=suite, threshold=threshold, custodians=[{"role": r, "username": u.username} for r, u in zip(roles, users)])
+    pairs = {}
+    for c in Custodian.objects.filter(tender=tender).order_by("index"):
+        pair = envelope.generate_custodian_keys(suite)
+        tender_services.custodian_key_register(actor=Actor(user_id=c.user_id, username=c.user.username, ip="127.0.0.1"), custodian=c, public_key=base64.b64encode(pair.public).decode())
+        pairs[c.index] = (c, pair)
+    return pairs

@@ -71,8 +71,8 @@ class BidderKey(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="keys")
     key_id = models.CharField(_("key id"), max_length=64, unique=True)
     suite = models.CharField(max_length=20, default="intl-v1")
-    encryption_public = models.CharField(max_length=64)
-    signing_public = models.CharField(max_length=64)
+    encryption_public = models.CharField(max_length=200)
+    signing_public = models.CharField(max_length=200)
     registered_at = models.DateTimeField(_("registered at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

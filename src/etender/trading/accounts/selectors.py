@@ -10,8 +10,12 @@ def entity_of(user) -> Entity | None:
     return membership.entity if membership else None
 
 
-def entity_current_key(entity: Entity) -> BidderKey | None:
-    return entity.keys.filter(revoked_at__isnull=True).order_by("-registered_at", "-id").first()
+def entity_current_key(entity: Entity, suite: str | None = None) -> BidderKey | None:
+    """The entity's newest key, of the key-file suite ``suite`` ("intl-v1", "gm-v1") if given."""
+    qs = entity.keys.filter(revoked_at__isnull=True)
+    if suite:
+        qs = qs.filter(suite=suite)
+    return qs.order_by("-registered_at", "-id").first()
 
 
 def entity_list(*, role: str | None = None) -> QuerySet[Entity]:

@@ -16,6 +16,7 @@ from etender.kernel.audit.actors import Actor
 from etender.kernel.audit.services import audit_record
 from etender.kernel.codes import CodeError, normalize_uscc, validate_region_code, validate_uscc
 from etender.kernel.errors import RuleViolation, raise_all
+from etender.kernel.suites import get_suite
 
 from .models import BidderKey, Entity, Membership
 
@@ -147,13 +148,14 @@ def bidder_key_register(*, actor: Actor, entity: Entity, key_json: dict[str, Any
         keys = envelope.keys_from_json(key_json)
     except (ValueError, KeyError, TypeError) as exc:
         raise RuleViolation("E012", detail_zh=str(exc), detail_en=str(exc), field="key_file") from None
-    kid = envelope.key_id(keys.encryption_public)
+    kid = envelope.key_id(keys.encryption_public, keys.suite)
     if BidderKey.objects.filter(key_id=kid).exclude(entity=entity).exists():
         raise RuleViolation("E011", detail_zh="该密钥已被其他主体登记", detail_en="this key is registered by another entity", field="key_file")
     key, _ = BidderKey.objects.update_or_create(
         key_id=kid,
         defaults={
             "entity": entity,
+            "suite": get_suite(keys.suite).keys_id,
             "encryption_public": base64.b64encode(keys.encryption_public).decode(),
             "signing_public": base64.b64encode(keys.signing_public).decode(),
             "registered_at": clock.now(),

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from etender.trading.accounts.models import Entity
-from etender.trading.tenders.models import Lot
+from etender.trading.tenders.models import Custodian, Lot
 
 
 class BidStatus(models.TextChoices):
@@ -35,6 +35,8 @@ class Bid(models.Model):
     price = models.DecimalField(_("bid price"), max_digits=18, decimal_places=2, null=True, blank=True)
     form = models.JSONField(_("bid form"), default=dict, blank=True)
     failure = models.CharField(_("decryption failure"), max_length=300, blank=True)
+    opened_dek = models.CharField(_("data key used at the opening"), max_length=64, blank=True, help_text="published with the opening evidence; useless before the opening")
+    opened_by = models.CharField(_("opened through"), max_length=12, blank=True, help_text="bidder or custodians")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -90,3 +92,16 @@ class OpeningRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lot.code}"
+
+
+class ShareRelease(models.Model):
+    """A custodian's decrypted share of one bid's data key, released after the deadline."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="shares")
+    custodian = models.ForeignKey(Custodian, on_delete=models.PROTECT, related_name="releases")
+    share = models.CharField(max_length=64)
+    released_at = models.DateTimeField()
+    valid = models.BooleanField(null=True, help_text="set when the data key is recovered: did this share fit the committed key?")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bid", "custodian"], name="one_share_per_custodian")]

@@ -33,9 +33,9 @@ from etender.trading.accounts.models import Entity
 from etender.trading.accounts.selectors import entity_current_key, operator_codes
 from etender.trading.procedures import base as procedures
 from etender.trading.tenders.models import Lot, LotStatus, Notification, Objection, Tender, TenderStatus
-from etender.trading.tenders.services import lock_tender, next_serial
+from etender.trading.tenders.services import custodian_keys, lock_tender, next_serial
 
-from .models import Bid, BidEnvelope, BidStatus, OpeningRecord
+from .models import Bid, BidEnvelope, BidStatus, OpeningRecord, ShareRelease
 
 MAX_ENVELOPE_BYTES = 2 * 1024 * 1024 * 1024
 
@@ -109,7 +109,9 @@ def bid_upload(
         raise RuleViolation("E121")
     members = _check_consortium(tender, entity, list(consortium_members or []), joint_agreement)
     _check_bidder(lot=lot, entity=entity, members=members)
-    key = entity_current_key(entity)
+    from etender.kernel.suites import get_suite
+
+    key = entity_current_key(entity, get_suite(tender.suite).keys_id)
     if key is None:
         raise RuleViolation("E012", detail_zh="请先登记投标加密公钥（etender bid keygen）", detail_en="register your sealing public key first (etender bid keygen)", field="file")
     size = file.size or 0
@@ -129,8 +131,18 @@ def bid_upload(
             field="file",
             params={"tender": header.get("tender"), "lot": header.get("lot"), "bidder": header.get("bidder")},
         )
-    if not any(r.get("key_id") == key.key_id for r in header.get("recipients", [])):
+    if not any(r.get("key_id") == key.key_id for r in header.get("recipients", []) if r.get("kind") == "bidder"):
         raise RuleViolation("E120", detail_zh="信封未使用本单位登记的公钥加密", detail_en="not sealed to your registered key", field="file")
+    custodians = custodian_keys(tender)
+    try:
+        if custodians:
+            if info.version < 2 or info.suite != get_suite(tender.suite).envelope_id:
+                raise envelope.EnvelopeError(envelope.REASON_UNSUPPORTED, f"this tender needs a format 2 double envelope, suite {tender.suite}")
+            envelope.check_custodians(header, custodians, tender.threshold)
+        elif info.version != 1:
+            raise envelope.EnvelopeError(envelope.REASON_UNSUPPORTED, "this tender has no opening custodians: use format 1")
+    except envelope.EnvelopeError as exc:
+        raise RuleViolation("E120", detail_zh="信封的开标保管人、门限或密码套件与招标公告不一致", detail_en=str(exc), field="file", params={"reason": exc.reason}) from None
     bid, created = Bid.objects.select_for_update().get_or_create(lot=lot, bidder=entity, defaults={"created_by_id": actor.user_id})
     if not created and bid.status not in (BidStatus.SUBMITTED, BidStatus.WITHDRAWN, BidStatus.INCOMPLETE):
         raise RuleViolation("E007")
@@ -252,10 +264,10 @@ def bid_withdraw(*, actor: Actor, entity: Entity, bid: Bid, accept_forfeit: bool
 def decode_dek(value: str) -> bytes:
     value = (value or "").strip()
     try:
-        raw = bytes.fromhex(value) if len(value) == 64 else base64.b64decode(value, validate=True)
+        raw = bytes.fromhex(value) if len(value) in (32, 64) and all(c in "0123456789abcdefABCDEF" for c in value) else base64.b64decode(value, validate=True)
     except (ValueError, binascii.Error):
         raise RuleViolation("E127", detail_zh="数据密钥格式错误（应为 etender bid unwrap 输出）", detail_en="malformed data key (use the output of etender bid unwrap)", field="dek") from None
-    if len(raw) != envelope.DEK_SIZE:
+    if len(raw) not in (16, envelope.DEK_SIZE):  # 16 bytes in format 2, 32 in format 1
         raise RuleViolation("E127", detail_zh="数据密钥长度错误", detail_en="wrong data key length", field="dek")
     return raw
 
@@ -269,27 +281,37 @@ def _file_sha256(f: BinaryIO) -> str:
 
 @transaction.atomic
 def bid_decrypt(*, actor: Actor, entity: Entity, bid: Bid, dek: str) -> Bid:
-    """Online decryption at the opening (电子办法 30–31).
+    """Online decryption at the opening by the bidder (电子办法 30–31).
 
-    The bidder hands over the data key it unwrapped locally.  Blame follows
-    the evidence: a stored file that no longer matches the receipt is the
-    platform's fault (视为撤回); an envelope whose content does not
-    decrypt or is not a valid bid is the bidder's (视为撤销).  A wrong key
-    may be retried until the decryption window closes.
+    The bidder hands over the data key it unwrapped locally.  A wrong key may
+    be retried until the decryption window closes.
     """
     if bid.bidder_id != entity.pk:
         raise RuleViolation("E006")
     tender = lock_tender(bid.lot.tender)
-    now = clock.now()
-    if now < tender.bid_deadline:
+    if clock.now() < tender.bid_deadline:
         audit_record(actor=actor, action="bid.early_decrypt_refused", obj=bid, data={})
         raise RuleViolation("E122")
     bid = Bid.objects.select_for_update().select_related("lot").get(pk=bid.pk)
-    lot = bid.lot
-    if lot.status != LotStatus.OPENING or bid.status != BidStatus.SUBMITTED:
+    if bid.lot.status != LotStatus.OPENING or bid.status != BidStatus.SUBMITTED:
         raise RuleViolation("E007", detail_zh="当前不在该投标的解密阶段", detail_en="this bid is not awaiting decryption")
     raw = decode_dek(dek)
+    if not envelope.verify_dek(bid.current.header, raw):
+        audit_record(actor=actor, action="bid.decrypt_wrong_key", obj=bid, data={})
+        raise RuleViolation("E127", detail_zh="数据密钥不正确，请核对后在解密时限内重试", detail_en="wrong data key; check it and retry within the decryption window", field="dek")
+    return _open_with_dek(actor, bid, raw, via="bidder")
+
+
+def _open_with_dek(actor: Actor, bid: Bid, raw: bytes, *, via: str) -> Bid:
+    """Decrypt with a data key that matches the envelope's commitment; blame follows the evidence.
+
+    A stored file that no longer matches the receipt is the platform's fault
+    (视为撤回); content that does not decrypt or is not a valid bid, under
+    the committed key, is the bidder's (视为撤销).
+    """
+    lot = bid.lot
     env = bid.current
+    now = clock.now()
     with env.file.open("rb") as f:
         stored = _file_sha256(f)
     if stored != env.sha256:
@@ -298,9 +320,6 @@ def bid_decrypt(*, actor: Actor, entity: Entity, bid: Bid, dek: str) -> Bid:
         try:
             envelope.open_envelope(envelope=f, dek=raw, out=out)
         except envelope.EnvelopeError as exc:
-            if exc.reason == envelope.REASON_WRONG_KEY:
-                audit_record(actor=actor, action="bid.decrypt_wrong_key", obj=bid, data={})
-                raise RuleViolation("E127", detail_zh="数据密钥不正确，请核对后在解密时限内重试", detail_en="wrong data key; check it and retry within the decryption window", field="dek") from None
             return _fail(actor, bid, BidStatus.REVOKED, "bidder", f"投标文件无法解密（{_envelope_reason_zh(exc.reason)}）")
         out.seek(0)
         try:
@@ -318,17 +337,140 @@ def bid_decrypt(*, actor: Actor, entity: Entity, bid: Bid, dek: str) -> Bid:
         bid.price = price
         bid.status = BidStatus.OPENED
         bid.opened_at = now
-        bid.save(update_fields=["form", "price", "status", "opened_at"])
+        bid.opened_by = via
+        bid.opened_dek = base64.b64encode(raw).decode()
+        bid.save(update_fields=["form", "price", "status", "opened_at", "opened_by", "opened_dek"])
         from django.core.files.storage import default_storage
 
         default_storage.save(f"opened-bids/{lot.code}/{bid.bidder.credit_code}.zip", File(out))
-    audit_record(actor=actor, action="bid.opened", obj=bid, data={"price": str(price), "envelope_sha256": env.sha256})
+    audit_record(actor=actor, action="bid.opened", obj=bid, data={"price": str(price), "envelope_sha256": env.sha256, "via": via})
     publish_on_commit("bid.opened", {"lot": lot.code, "bid": bid.pk})
     _finish_if_decided(actor, lot)
     return bid
 
 
-def _fail(actor: Actor, bid: Bid, status: str, responsible: str, reason: str) -> Bid:
+# --------------------------------------------------------------------------- custodians
+
+
+def _custodian_of(tender: Tender, actor: Actor):
+    from etender.trading.tenders.models import Custodian
+
+    custodian = Custodian.objects.filter(tender=tender, user_id=actor.user_id).first()
+    if custodian is None:
+        raise RuleViolation("E006", detail_zh="您不是本项目的开标保管人", detail_en="you are not a custodian of this tender")
+    return custodian
+
+
+@transaction.atomic
+def custodian_release(*, actor: Actor, lot: Lot, shares: dict[int, str]) -> dict[str, Any]:
+    """After the deadline a custodian releases the shares it decrypted locally, one per bid.
+
+    As soon as a bid has ``threshold`` shares that reconstruct its committed
+    data key, it is opened — whether or not the bidder ever shows up.
+    """
+    tender = lock_tender(lot.tender)
+    custodian = _custodian_of(tender, actor)
+    if clock.now() < tender.bid_deadline:
+        audit_record(actor=actor, action="custodian.early_release_refused", obj=lot, data={"custodian": custodian.index})
+        raise RuleViolation("E122")
+    lot = Lot.objects.get(pk=lot.pk)
+    if lot.status != LotStatus.OPENING:
+        raise RuleViolation("E007", detail_zh="该标段不在开标解密阶段", detail_en="this lot is not being opened")
+    stored = 0
+    now = clock.now()
+    for bid_id, value in shares.items():
+        bid = Bid.objects.filter(pk=int(bid_id), lot=lot).first()
+        if bid is None or bid.current is None:
+            raise RuleViolation("E005", detail_zh=f"投标 {bid_id} 不属于本标段", detail_en=f"bid {bid_id} is not in this lot", field="shares")
+        raw = decode_share(value)
+        ShareRelease.objects.update_or_create(bid=bid, custodian=custodian, defaults={"share": base64.b64encode(raw).decode(), "released_at": now, "valid": None})
+        stored += 1
+    audit_record(actor=actor, action="custodian.shares_released", obj=lot, data={"custodian": custodian.index, "bids": sorted(int(b) for b in shares)})
+    opened = 0
+    for bid in Bid.objects.filter(lot=lot, status=BidStatus.SUBMITTED).select_for_update():
+        if _try_custodians(actor, bid, threshold=tender.threshold):
+            opened += 1
+    return {"stored": stored, "opened": opened}
+
+
+def decode_share(value: str) -> bytes:
+    try:
+        raw = base64.b64decode((value or "").strip(), validate=True)
+    except (ValueError, binascii.Error):
+        raise RuleViolation("E001", detail_zh="份额格式错误", detail_en="malformed share", field="shares") from None
+    if len(raw) != 16:
+        raise RuleViolation("E001", detail_zh="份额长度错误", detail_en="a share has 16 bytes", field="shares")
+    return raw
+
+
+def _try_custodians(actor: Actor, bid: Bid, *, threshold: int) -> bool:
+    releases = list(bid.shares.select_related("custodian"))
+    if len(releases) < threshold:
+        return False
+    header = bid.current.header
+    pairs = [(r.custodian.index, base64.b64decode(r.share)) for r in releases]
+    try:
+        dek, bad = envelope.find_bad_shares(header, pairs)
+    except envelope.EnvelopeError:
+        return False
+    for r in releases:
+        ShareRelease.objects.filter(pk=r.pk).update(valid=r.custodian.index not in bad)
+    _open_with_dek(actor, bid, dek, via="custodians")
+    return True
+
+
+@transaction.atomic
+def custodian_publish_key(*, actor: Actor, tender: Tender, private_key: str) -> None:
+    """After the opening a custodian publishes its per-tender private key: anyone can re-check the opening."""
+    from etender.kernel.suites import get_suite
+
+    tender = lock_tender(tender)
+    custodian = _custodian_of(tender, actor)
+    if tender.status not in (TenderStatus.OPENED, TenderStatus.FAILED):
+        raise RuleViolation("E122", detail_zh="开标结束前不得公开保管私钥", detail_en="the key is published only after the opening")
+    suite = get_suite(tender.suite)
+    try:
+        raw = base64.b64decode(private_key, validate=True)
+        public = suite.encryption_public(raw)
+    except Exception as exc:  # a key that does not parse is refused with its reason
+        raise RuleViolation("E012", detail_zh=f"私钥无效：{exc}", detail_en=f"invalid private key: {exc}", field="private_key") from None
+    if base64.b64encode(public).decode() != custodian.public_key:
+        raise RuleViolation("E012", detail_zh="私钥与登记的公钥不匹配", detail_en="the private key does not match the registered public key", field="private_key")
+    from etender.trading.tenders.models import Custodian
+
+    Custodian.objects.filter(pk=custodian.pk).update(private_key=base64.b64encode(raw).decode(), private_published_at=clock.now())
+    audit_record(actor=actor, action="custodian.key_published", obj=tender, data={"custodian": custodian.index, "key_id": custodian.key_id})
+
+
+def opening_evidence(lot: Lot) -> dict[str, Any]:
+    """Everything needed to re-check a lot's opening offline (`etender verify-opening`)."""
+    tender = lot.tender
+    return {
+        "tender": tender.code,
+        "lot": lot.code,
+        "suite": tender.suite,
+        "threshold": tender.threshold,
+        "custodians": [
+            {"index": c.index, "name": c.name, "key_id": c.key_id, "public_key": c.public_key, "private_key": c.private_key or None}
+            for c in tender.custodians.order_by("index")
+        ],
+        "bids": [
+            {
+                "bidder": b.bidder.credit_code,
+                "status": b.status,
+                "opened_by": b.opened_by,
+                "dek": b.opened_dek or None,
+                "price": str(b.price) if b.price is not None else None,
+                "envelope_sha256": b.current.sha256 if b.current else None,
+                "header": b.current.header if b.current else None,
+                "shares": [{"index": s.custodian.index, "share": s.share, "valid": s.valid} for s in b.shares.select_related("custodian").order_by("custodian__index")],
+            }
+            for b in Bid.objects.filter(lot=lot, submitted_at__isnull=False).exclude(status__in=[BidStatus.WITHDRAWN, BidStatus.INCOMPLETE]).select_related("bidder").order_by("submitted_at", "id")
+        ],
+    }
+
+
+def _fail(actor: Actor, bid: Bid, status: str, responsible: str, reason: str, *, finish: bool = True) -> Bid:
     """电子办法 31: the bidder's fault counts as revoking the bid (the security may be kept, 条例 35); otherwise as withdrawing it."""
     bid.status = status
     bid.failure = reason
@@ -336,7 +478,8 @@ def _fail(actor: Actor, bid: Bid, status: str, responsible: str, reason: str) ->
     bid.save(update_fields=["status", "failure", "security_forfeitable"])
     audit_record(actor=actor, action="bid.decrypt_failed", obj=bid, data={"responsible": responsible, "reason": reason})
     publish_on_commit("bid.decrypt_failed", {"lot": bid.lot.code, "bid": bid.pk, "responsible": responsible})
-    _finish_if_decided(actor, bid.lot)
+    if finish:
+        _finish_if_decided(actor, bid.lot)
     return bid
 
 
@@ -383,12 +526,15 @@ def _notify_bidders(lot: Lot, kind: str, title: str) -> None:
 
 def opening_finish(*, actor: Actor, lot: Lot) -> OpeningRecord:
     """Close the decryption window and publish the opening record (电子办法 30, 32; E128)."""
+    threshold = lot.tender.threshold if lot.tender.custodians.exists() else None
     for bid in Bid.objects.filter(lot=lot, status=BidStatus.SUBMITTED):
-        bid.status = BidStatus.REVOKED
-        bid.failure = "未在解密时限内完成解密（投标人原因）"
-        bid.security_forfeitable = True
-        bid.save(update_fields=["status", "failure", "security_forfeitable"])
-        audit_record(actor=actor, action="bid.decrypt_failed", obj=bid, data={"responsible": "bidder", "reason": "window closed"})
+        # 电子办法 31 applies only when both paths failed; the commitment check assigns the blame.
+        if threshold is None:
+            _fail(actor, bid, BidStatus.REVOKED, "bidder", "未在解密时限内完成解密（投标人原因）", finish=False)
+        elif bid.shares.count() >= threshold:
+            _fail(actor, bid, BidStatus.REVOKED, "bidder", "投标人封装的开标份额无法还原其承诺的数据密钥（投标人原因）", finish=False)
+        else:
+            _fail(actor, bid, BidStatus.DEEMED_WITHDRAWN, "custodians", "开标保管人未在解密时限内释放足够份额（非投标人原因）", finish=False)
     rows: list[dict[str, Any]] = []
     for bid in Bid.objects.filter(lot=lot, submitted_at__isnull=False).exclude(status__in=[BidStatus.WITHDRAWN, BidStatus.INCOMPLETE]).select_related("bidder").order_by("submitted_at", "id"):
         env = bid.current

@@ -86,6 +86,9 @@ class Tender(models.Model):
     bid_submit_method = models.CharField(_("how to submit bids"), max_length=500, blank=True)  # BID_DOC_REFER_METHOD
     evaluation_method = models.CharField(_("evaluation method"), max_length=200, blank=True)  # QUAL_TYPE
 
+    suite = models.CharField(_("cipher suite"), max_length=8, default="intl", help_text=_("intl: X25519/Ed25519/AES-GCM; gm: SM2/SM3/SM4-GCM"))
+    threshold = models.PositiveSmallIntegerField(_("custodians needed to open"), default=2)
+
     status = models.CharField(_("status"), max_length=12, choices=TenderStatus.choices, default=TenderStatus.DRAFT)
     unified_deal_serial = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -272,3 +275,39 @@ class Counter(models.Model):
 
     name = models.CharField(max_length=60, unique=True)
     value = models.PositiveIntegerField(default=0)
+
+
+class Custodian(models.Model):
+    """An opening custodian of a tender (double envelope, docs/envelope-v2.md).
+
+    Each custodian makes a per-tender key pair on its own side and registers
+    the public half before publication; after the deadline it decrypts its
+    shares locally and releases them; after the opening it publishes the
+    private key so that anyone can re-check every decryption.
+    """
+
+    class Role(models.TextChoices):
+        TENDERER = "tenderer", _("tenderer's opening officer")
+        OPERATOR = "operator", _("platform operator")
+        INDEPENDENT = "independent", _("independent party (trading centre or notary)")
+        SUPERVISION = "supervision", _("supervising authority")
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="custodians")
+    index = models.PositiveSmallIntegerField(_("position"))
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="custodianships")
+    public_key = models.CharField(max_length=200, blank=True)
+    key_id = models.CharField(_("key id"), max_length=64, blank=True)
+    key_registered_at = models.DateTimeField(null=True, blank=True)
+    private_key = models.CharField(max_length=200, blank=True, help_text="published after the opening, for re-checking")
+    private_published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["tender", "index"]
+        verbose_name = _("opening custodian")
+        verbose_name_plural = _("opening custodians")
+        constraints = [models.UniqueConstraint(fields=["tender", "index"], name="custodian_index_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.index} {self.name}"

@@ -515,6 +515,9 @@ def tender_publish(*, actor: Actor, acting_entity: Entity, tender: Tender) -> Te
         problems.append(RuleViolation("E009", detail_zh="投标截止时间已过", detail_en="the bid deadline is in the past", field="bid_deadline"))
     if not tender.documents.filter(clarification__isnull=True).exists():
         problems.append(RuleViolation("E001", detail_zh="请先上传招标文件", detail_en="upload the tender documents first", field="documents"))
+    missing = [c.name for c in tender.custodians.filter(key_registered_at__isnull=True)]
+    if missing:
+        problems.append(RuleViolation("E007", detail_zh="开标保管人尚未登记密钥：" + "、".join(missing), detail_en="custodians without a registered key: " + ", ".join(missing), field="custodians"))
     raise_all(problems)
     if tender.doc_get_start and tender.doc_get_start < now:
         # Documents cannot have been available before they were published.
@@ -530,6 +533,14 @@ def tender_publish(*, actor: Actor, acting_entity: Entity, tender: Tender) -> Te
     tender.next_check = tender.bid_deadline
     tender.save(update_fields=["status", "published_at", "next_check", "doc_get_start"])
     tender.lots.update(status=LotStatus.TENDERING)
+    if tender.custodians.exists():
+        audit_record(
+            actor=actor,
+            action="tender.custodian_keys_published",
+            obj=tender,
+            data={"suite": tender.suite, "threshold": tender.threshold, "keys": [{"index": c.index, "name": c.name, "key_id": c.key_id, "public_key": c.public_key} for c in tender.custodians.order_by("index")]},
+            checkpoint=True,
+        )
     audit_record(actor=actor, action="tender.published", obj=tender, data={"announcement_sha256": ann.content_sha256, "deadline": tender.bid_deadline.isoformat()}, checkpoint=True)
     publish_on_commit("tender.published", {"tender": tender.code})
     return tender
@@ -728,3 +739,96 @@ def tender_schedule(*, actor: Actor, acting_entity: Entity, tender: Tender, data
     tender.save()
     audit_record(actor=actor, action="tender.scheduled", obj=tender, data={"deadline": tender.bid_deadline.isoformat()})
     return tender
+
+
+# --------------------------------------------------------------------------- opening custodians (double envelope)
+
+MAX_CUSTODIANS = 7
+
+
+@transaction.atomic
+def custodians_assign(*, actor: Actor, acting_entity: Entity, tender: Tender, suite: str, threshold: int, custodians: list[dict[str, Any]]) -> list:
+    """Name the tender's opening custodians (draft only): t-of-n, each a platform user who will hold a key.
+
+    At least two custodians must act together (t ≥ 2), so no single party —
+    the operator included — can open a bid; t < n keeps one absent
+    custodian from blocking the opening.
+    """
+    from django.contrib.auth import get_user_model
+
+    from etender.kernel.suites import SUITES
+
+    from .models import Custodian
+
+    require_manager(tender, acting_entity)
+    tender = lock_tender(tender)
+    if tender.status != TenderStatus.DRAFT:
+        raise RuleViolation("E007", detail_zh="开标保管人须在发布前确定", detail_en="custodians are set before publication")
+    if suite not in SUITES:
+        raise RuleViolation("E001", detail_zh=f"未知的密码套件 {suite}", detail_en=f"unknown cipher suite {suite}", field="suite")
+    n = len(custodians)
+    if not 2 <= n <= MAX_CUSTODIANS or not 2 <= int(threshold) <= n:
+        raise RuleViolation("E001", detail_zh=f"保管人应为2至{MAX_CUSTODIANS}名，开启门限应为2至保管人数", detail_en=f"2–{MAX_CUSTODIANS} custodians and a threshold from 2 to their number", field="threshold")
+    if n > 2 and int(threshold) >= n:
+        raise RuleViolation("E001", detail_zh="门限应小于保管人数，以免一人缺席即无法开标", detail_en="the threshold must be below the number of custodians so one absence cannot block the opening", field="threshold")
+    User = get_user_model()
+    rows = []
+    seen = set()
+    for i, c in enumerate(custodians, start=1):
+        role = str(c.get("role") or "")
+        if role not in Custodian.Role.values:
+            raise RuleViolation("E001", detail_zh=f"第{i}名保管人角色无效", detail_en=f"custodian {i}: unknown role", field=f"custodians.{i}.role")
+        user = User.objects.filter(username=str(c.get("username") or ""), is_active=True).first()
+        if user is None:
+            raise RuleViolation("E005", detail_zh=f"第{i}名保管人用户不存在", detail_en=f"custodian {i}: no such user", field=f"custodians.{i}.username")
+        if user.pk in seen:
+            raise RuleViolation("E001", detail_zh="同一用户不得担任两名保管人", detail_en="one person cannot be two custodians", field=f"custodians.{i}.username")
+        seen.add(user.pk)
+        rows.append(Custodian(tender=tender, index=i, role=role, name=_text(c, "name", 200, required=False) or f"{Custodian.Role(role).label} {user.get_full_name() or user.username}", user=user))
+    Custodian.objects.filter(tender=tender).delete()
+    Custodian.objects.bulk_create(rows)
+    tender.suite = suite
+    tender.threshold = int(threshold)
+    tender.save(update_fields=["suite", "threshold"])
+    audit_record(actor=actor, action="tender.custodians_assigned", obj=tender, data={"suite": suite, "threshold": tender.threshold, "custodians": [{"index": r.index, "role": r.role, "user": r.user.username} for r in rows]})
+    return rows
+
+
+@transaction.atomic
+def custodian_key_register(*, actor: Actor, custodian, public_key: str):
+    """A custodian registers the public half of the per-tender key it made on its own side."""
+    import base64 as b64mod
+
+    from etender.kernel import envelope
+    from etender.kernel.suites import get_suite
+
+    from .models import Custodian
+
+    custodian = Custodian.objects.select_for_update().select_related("tender").get(pk=custodian.pk)
+    if custodian.user_id != actor.user_id:
+        raise RuleViolation("E006", detail_zh="只能登记本人的保管密钥", detail_en="only the custodian registers its key")
+    if custodian.tender.status != TenderStatus.DRAFT:
+        raise RuleViolation("E007", detail_zh="招标公告发布后不得更换保管密钥", detail_en="keys cannot change after publication")
+    suite = get_suite(custodian.tender.suite)
+    try:
+        raw = b64mod.b64decode(public_key, validate=True)
+        if len(raw) != suite.public_key_size:
+            raise ValueError("wrong public key length")
+        suite.wrap(bytes(16), raw, b"etender key check")  # refuses points off the curve
+    except Exception as exc:  # any failure of the key check is the key's fault
+        raise RuleViolation("E012", detail_zh=f"公钥无效：{exc}", detail_en=f"invalid public key: {exc}", field="public_key") from None
+    custodian.public_key = b64mod.b64encode(raw).decode()
+    custodian.key_id = envelope.key_id(raw, custodian.tender.suite)
+    custodian.key_registered_at = clock.now()
+    custodian.save(update_fields=["public_key", "key_id", "key_registered_at"])
+    audit_record(actor=actor, action="tender.custodian_key_registered", obj=custodian.tender, data={"index": custodian.index, "key_id": custodian.key_id})
+    return custodian
+
+
+def custodian_keys(tender: Tender) -> list:
+    """The tender's custodian keys as the envelope format needs them."""
+    import base64 as b64mod
+
+    from etender.kernel import envelope
+
+    return [envelope.CustodianKey(index=c.index, name=c.name, public=b64mod.b64decode(c.public_key), key_id=c.key_id) for c in tender.custodians.order_by("index")]

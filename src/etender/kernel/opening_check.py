@@ -1,0 +1,69 @@
+"""Re-checking an opening from published evidence (`etender verify-opening`), without trusting the platform.
+
+Evidence (``GET /api/lots/{id}/opening-evidence``): each bid's envelope
+header, the data key it was opened with, the shares each custodian released,
+and the custodians' per-tender private keys published after the opening.
+The check, per bid:
+
+1. an opened bid's data key matches the commitment the bidder signed;
+2. every published custodian key decrypts from the header exactly the share
+   that custodian released (so a custodian who released a wrong value, and a
+   bidder who wrapped a wrong share, can be told apart);
+3. any ``threshold`` correct shares reconstruct the committed data key.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+from etender.kernel import envelope
+
+
+@dataclass
+class OpeningReport:
+    bids: int = 0
+    checked_shares: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.bids > 0
+
+
+def verify_opening(evidence: dict[str, Any]) -> OpeningReport:
+    report = OpeningReport()
+    custodians = {c["index"]: c for c in evidence.get("custodians", [])}
+    for bid in evidence.get("bids", []):
+        report.bids += 1
+        who = bid.get("bidder")
+        header = bid.get("header")
+        if not header:
+            report.problems.append(f"{who}: no envelope header")
+            continue
+        dek = base64.b64decode(bid["dek"]) if bid.get("dek") else None
+        if bid.get("status") == "opened":
+            if dek is None or not envelope.verify_dek(header, dek):
+                report.problems.append(f"{who}: opened, but the published data key does not match the signed commitment")
+        released = {s["index"]: base64.b64decode(s["share"]) for s in bid.get("shares", [])}
+        derived: dict[int, bytes] = {}
+        for index, c in custodians.items():
+            if not c.get("private_key"):
+                continue
+            try:
+                _, share = envelope.decrypt_share(header, custodian_index=index, custodian_private=base64.b64decode(c["private_key"]))
+            except envelope.EnvelopeError as exc:
+                report.problems.append(f"{who}: custodian {index}'s published key does not open its share ({exc.reason}): the bidder's share was wrapped wrongly")
+                continue
+            derived[index] = share
+            report.checked_shares += 1
+            if index in released and released[index] != share:
+                report.problems.append(f"{who}: custodian {index} released a share that differs from the one in the envelope")
+        if dek is not None and len(derived) >= int(evidence.get("threshold") or 2):
+            try:
+                if envelope.combine_shares(header, list(derived.items())) != dek:
+                    report.problems.append(f"{who}: the custodians' shares reconstruct a different key")
+            except envelope.EnvelopeError as exc:
+                report.problems.append(f"{who}: the custodians' shares do not reconstruct the committed key ({exc.reason})")
+    return report
