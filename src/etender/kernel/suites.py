@@ -505,6 +505,8 @@ class IntlSuite(Suite):
 
     def _wrap_with(self, key: bytes, recipient_public: bytes, context: bytes, ephemeral: bytes | None) -> bytes:
         key = _as_bytes(key, None, "key")
+        if not key:
+            raise ValueError("key must not be empty")
         recipient = self.validate_public(recipient_public)
         eph = (
             X25519PrivateKey.generate()

@@ -33,4 +33,6 @@ urlpatterns = [
     path("lots/<int:lot_id>/record/", bids.opening_record, name="opening_record"),
     path("bids/<int:bid_id>/withdraw/", bids.bid_withdraw, name="bid_withdraw"),
     path("bids/", bids.my_bids, name="my_bids"),
+    path("custodian/", bids.custodian_list, name="custodian_list"),
+    path("custodian/<int:custodian_id>/", bids.custodian_detail, name="custodian_detail"),
 ]

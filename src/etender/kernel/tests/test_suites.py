@@ -133,6 +133,8 @@ def test_wrap_round_trip_and_failures(suite: S.Suite) -> None:
             suite.unwrap(cut, priv, ctx)
     # Other key sizes work (the envelope wraps 16-byte DEKs and shares).
     assert suite.unwrap(suite.wrap(b"k" * 32, pub, b""), priv, b"") == b"k" * 32
+    with pytest.raises(ValueError):
+        suite.wrap(b"", pub, ctx)
 
 
 def test_invalid_public_keys() -> None:

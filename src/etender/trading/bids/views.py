@@ -37,7 +37,7 @@ def bid_lot(request, lot_id: int):
             messages.success(request, _("Your sealed bid was received. Keep the signed receipt."))
             return redirect("bid_lot", lot_id=lot.pk)
     current = bid.current if bid else None
-    return render(request, "bids/bid.html", {"lot": lot, "tender": lot.tender, "bid": bid, "current": current, "form": form, "withdraw_form": WithdrawForm(), "now": clock.now(), "entity": entity})
+    return render(request, "bids/bid.html", {"lot": lot, "tender": lot.tender, "bid": bid, "current": current, "form": form, "withdraw_form": WithdrawForm(), "now": clock.now(), "entity": entity, "has_custodians": lot.tender.custodians.exists()})
 
 
 @login_required
@@ -113,3 +113,29 @@ def opening_record(request, lot_id: int):
     lot = get_object_or_404(Lot.objects.select_related("tender"), pk=lot_id)
     record = selectors.opening_record_of(lot)
     return render(request, "bids/record.html", {"lot": lot, "tender": lot.tender, "record": record}, status=200 if record else 404)
+
+
+@login_required
+def custodian_list(request):
+    from etender.trading.tenders.models import Custodian
+
+    mine = Custodian.objects.filter(user=request.user).select_related("tender").order_by("-tender__created_at")
+    return render(request, "bids/custodian_list.html", {"items": mine})
+
+
+@login_required
+def custodian_detail(request, custodian_id: int):
+    from etender.trading.tenders import services as tender_services
+    from etender.trading.tenders.models import Custodian
+
+    custodian = get_object_or_404(Custodian.objects.select_related("tender"), pk=custodian_id, user=request.user)
+    if request.method == "POST" and request.POST.get("public_key"):
+        try:
+            tender_services.custodian_key_register(actor=Actor.from_request(request), custodian=custodian, public_key=request.POST["public_key"].strip())
+            messages.success(request, _("Your public key is registered."))
+        except (RuleViolation, RuleViolations) as exc:
+            for v in violations_of(exc):
+                messages.error(request, f"{v.code} {v.text()}")
+        return redirect("custodian_detail", custodian_id=custodian.pk)
+    tender = custodian.tender
+    return render(request, "bids/custodian.html", {"c": custodian, "tender": tender, "lots": tender.lots.all(), "now": clock.now()})
