@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install messages lint clean
+.PHONY: demo test install messages lint clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ demo: messages
 # The whole suite against a real PostgreSQL ($$ETENDER_TEST_DATABASE_URL, or a throw-away cluster).
 test: messages
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python scripts/run_tests.py $(ARGS)
+
+# Benchmarks (figures next to a baseline measured in the same run); not part of the test suite.
+bench: install
+	$(BIN)/python bench/envelope_bench.py
 
 lint: install
 	$(BIN)/lint-imports

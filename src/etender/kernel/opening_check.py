@@ -35,9 +35,20 @@ class OpeningReport:
 def verify_opening(evidence: dict[str, Any]) -> OpeningReport:
     report = OpeningReport()
     custodians = {c["index"]: c for c in evidence.get("custodians", [])}
+    closed = evidence.get("submission_closed")
+    if closed is None:
+        report.problems.append("no record of the close of submission in the operation log")
+    else:
+        import json
+
+        leaf = json.loads(closed["leaf"])
+        if leaf.get("action") != "lot.opening_started" or leaf.get("data", {}).get("receipts") != closed["receipts"]:
+            report.problems.append("the close-of-submission record does not match its log entry")
     for bid in evidence.get("bids", []):
         report.bids += 1
         who = bid.get("bidder")
+        if closed is not None and bid.get("envelope_sha256") not in closed["receipts"]:
+            report.problems.append(f"{who}: its envelope is not among the receipts logged when submission closed (backdated or substituted)")
         header = bid.get("header")
         if not header:
             report.problems.append(f"{who}: no envelope header")

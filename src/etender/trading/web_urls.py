@@ -23,6 +23,7 @@ urlpatterns = [
     path("tenders/<int:pk>/downloaders/", tenders.downloaders, name="downloaders"),
     path("tenders/<int:pk>/schedule/", tenders.tender_schedule, name="tender_schedule"),
     path("tenders/<int:pk>/publish/", tenders.tender_publish, name="tender_publish"),
+    path("tenders/<int:pk>/custodians/", tenders.tender_custodians, name="tender_custodians"),
     path("tenders/<int:pk>/clarifications/", tenders.clarification_publish, name="clarification_publish"),
     path("tenders/<int:pk>/objections/", tenders.objection_raise, name="objection_raise"),
     path("tenders/<int:pk>/objections/<int:objection_id>/answer/", tenders.objection_answer, name="objection_answer"),

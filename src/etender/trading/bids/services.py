@@ -445,9 +445,13 @@ def custodian_publish_key(*, actor: Actor, tender: Tender, private_key: str) -> 
 def opening_evidence(lot: Lot) -> dict[str, Any]:
     """Everything needed to re-check a lot's opening offline (`etender verify-opening`)."""
     tender = lot.tender
+    from etender.kernel.audit.models import AuditEntry
+
+    close = AuditEntry.objects.filter(action="lot.opening_started", object_type="tenders.lot", object_id=str(lot.pk)).first()
     return {
         "tender": tender.code,
         "lot": lot.code,
+        "submission_closed": {"log_index": close.seq, "leaf": close.canonical, "receipts": close.data.get("receipts", [])} if close else None,
         "suite": tender.suite,
         "threshold": tender.threshold,
         "custodians": [

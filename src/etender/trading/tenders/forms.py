@@ -87,6 +87,27 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea, max_length=20_000)
 
 
+class CustodiansForm(forms.Form):
+    suite = forms.ChoiceField(label=_("Cipher suite"), choices=[("intl", _("intl: X25519, Ed25519, AES-GCM, SHA-256")), ("gm", _("gm: SM2, SM3, SM4-GCM (national algorithms)"))])
+    threshold = forms.IntegerField(label=_("Custodians needed to open"), min_value=2, max_value=7, initial=2)
+
+    def __init__(self, *args, rows: int = 4, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Custodian
+
+        for i in range(1, rows + 1):
+            self.fields[f"role_{i}"] = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Custodian.Role.choices], required=False)
+            self.fields[f"username_{i}"] = forms.CharField(label=_("User name"), max_length=150, required=False)
+
+    def custodians(self) -> list[dict[str, str]]:
+        out = []
+        for i in range(1, 8):
+            role, user = self.cleaned_data.get(f"role_{i}"), self.cleaned_data.get(f"username_{i}")
+            if role and user:
+                out.append({"role": role, "username": user})
+        return out
+
+
 class ScheduleForm(forms.Form):
     doc_get_start = forms.DateTimeField(label=_("Documents available from"), widget=DT, help_text=BEIJING)
     doc_get_end = forms.DateTimeField(label=_("Documents available until"), widget=DT, help_text=BEIJING)

@@ -19,7 +19,7 @@ from etender.trading.accounts.selectors import entity_of
 from etender.trading.bids import selectors as bid_selectors
 
 from . import selectors, services
-from .forms import AnswerForm, ClarificationForm, DocumentForm, LotFormSet, ObjectionForm, ProjectForm, ScheduleForm, TenderForm
+from .forms import AnswerForm, ClarificationForm, CustodiansForm, DocumentForm, LotFormSet, ObjectionForm, ProjectForm, ScheduleForm, TenderForm
 from .models import Objection, Project, TenderDocument
 
 
@@ -60,8 +60,12 @@ def tender_detail(request, pk: int):
         "clarification_form": ClarificationForm(),
         "objection_form": ObjectionForm(),
         "answer_form": AnswerForm(),
+        "custodians": tender.custodians.select_related("user"),
+        "custodians_form": CustodiansForm(initial={"suite": tender.suite, "threshold": tender.threshold, **{f"role_{c.index}": c.role for c in tender.custodians.all()}, **{f"username_{c.index}": c.user.username for c in tender.custodians.select_related("user")}}),
         "schedule_form": ScheduleForm(initial={"doc_get_start": tender.doc_get_start, "doc_get_end": tender.doc_get_end, "bid_deadline": tender.bid_deadline, "bid_validity_days": tender.bid_validity_days}),
     }
+    form = context["custodians_form"]
+    context["custodian_rows"] = [(form[f"role_{i}"], form[f"username_{i}"]) for i in range(1, 5)]
     return render(request, "tenders/detail.html", context)
 
 
@@ -284,4 +288,20 @@ def tender_schedule(request, pk: int):
             _flash(request, exc)
     else:
         messages.error(request, "E009 " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+    return redirect("tender_detail", pk=pk)
+
+
+@_post_only
+def tender_custodians(request, pk: int):
+    entity = entity_of(request.user)
+    tender = selectors.tender_get(pk=pk, entity=entity)
+    form = CustodiansForm(request.POST)
+    if form.is_valid():
+        try:
+            services.custodians_assign(actor=Actor.from_request(request), acting_entity=entity, tender=tender, suite=form.cleaned_data["suite"], threshold=form.cleaned_data["threshold"], custodians=form.custodians())
+            messages.success(request, _("Opening custodians saved. Each of them must now make and register a key."))
+        except (RuleViolation, RuleViolations) as exc:
+            _flash(request, exc)
+    else:
+        messages.error(request, "E001 " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
     return redirect("tender_detail", pk=pk)

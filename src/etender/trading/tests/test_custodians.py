@@ -159,3 +159,25 @@ def test_published_keys_let_anyone_recheck(setup, frozen_clock):
     assert report.ok, report.problems
     evidence["bids"][0]["shares"][0]["share"] = base64.b64encode(b"\x01" * 16).decode()
     assert not verify_opening(evidence).ok
+
+
+def test_backdated_or_substituted_bid_is_detected(setup, frozen_clock):
+    from datetime import timedelta
+
+    from etender.trading.bids.models import BidEnvelope
+
+    tender, lot, bidders, pairs, deks = setup
+    frozen_clock.set(tender.bid_deadline)
+    chronograph.tick()
+    # An insider with database access slips in a bid "received" before the deadline.
+    late = testing.make_party("迟到投标人有限公司", ["bidder"], with_key=True, suite=tender.suite)
+    data, _ = testing.seal_bid(late, lot)
+    bid = Bid.objects.create(lot=lot, bidder=late.entity, status=BidStatus.SUBMITTED, submitted_at=tender.bid_deadline - timedelta(minutes=5), created_by_id=late.user.pk)
+    env = BidEnvelope(bid=bid, sha256="0" * 64, size=len(data), header={}, signature_key_id="x", uploaded_at=bid.submitted_at, committed_at=bid.submitted_at)
+    env.file.save("late.etenv", testing.upload(data), save=False)
+    env.header = __import__("etender.kernel.envelope", fromlist=["inspect"]).inspect(io.BytesIO(data)).header
+    env.save()
+    from etender.kernel.opening_check import verify_opening
+
+    report = verify_opening(services.opening_evidence(lot))
+    assert any("backdated" in p for p in report.problems)

@@ -103,3 +103,26 @@ def test_opening_pages(tender, bidders, tenderer, frozen_clock):
     r = Client().get(f"/lots/{lot.pk}/record/")
     assert r.status_code == 200 and 'id="record-table"' in r.content.decode()
     assert "11,000,000.00" in r.content.decode()
+
+
+def test_custodians_assigned_through_the_draft_page(tenderer, frozen_clock):
+    from etender.trading.tenders.models import Custodian
+
+    tender = testing.published_tender(tenderer, lots=1, publish=False)
+    users = [testing.custodian_user(f"ui-cust-{i}") for i in range(3)]
+    c = signed_in(tenderer)
+    form = {"suite": "gm", "threshold": 2}
+    for i, (role, u) in enumerate(zip(("tenderer", "operator", "independent"), users), start=1):
+        form[f"role_{i}"] = role
+        form[f"username_{i}"] = u.username
+    r = c.post(f"/tenders/{tender.pk}/custodians/", form, follow=True)
+    assert r.status_code == 200
+    assert Custodian.objects.filter(tender=tender).count() == 3
+    tender.refresh_from_db()
+    assert tender.suite == "gm" and tender.threshold == 2
+    r = c.post(f"/tenders/{tender.pk}/publish/", follow=True)
+    assert "E007" in r.content.decode()  # keys are missing
+    cust = Client()
+    assert cust.login(username=users[0].username, password=testing.PASSWORD)
+    page = cust.get("/custodian/").content.decode()
+    assert tender.code in page
