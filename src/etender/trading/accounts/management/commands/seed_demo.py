@@ -75,10 +75,29 @@ class Command(BaseCommand):
         # The open tender is published "now" so that its documents and deadline are current.
         tenderer = Entity.objects.get(name=profile["tenderer"])
         party = testing.Party(entity=tenderer, actor=Actor(user_id=tenderer.members.first().user_id, username="tenderer", ip="127.0.0.1"))
-        t = self._tender(party, profile["open"], lots=2)
-        self.stdout.write(f"open tender {t.code} deadline {t.bid_deadline}")
+        t = self._tender(party, profile["open"], lots=2, custodians_dir=key_dir)
+        self.stdout.write(f"open tender {t.code} deadline {t.bid_deadline} (double envelope, 2 of 3 custodians)")
 
-    def _tender(self, party, names, *, lots):
+    def _custodians(self, party, tender, key_dir: Path) -> None:
+        """The open tender uses the double envelope: officer (tenderer), operator (admin) and a notary, 2 of 3."""
+        import base64
+
+        from etender.trading.tenders import services as tender_services
+        from etender.trading.tenders.models import Custodian
+
+        User = get_user_model()
+        officer = User.objects.create_user("officer", password=DEMO_PASSWORD, first_name="开标负责人")
+        notary = User.objects.create_user("notary", password=DEMO_PASSWORD, first_name="公证员")
+        tender_services.custodians_assign(
+            actor=party.actor, acting_entity=party.entity, tender=tender, suite="intl", threshold=2,
+            custodians=[{"role": "tenderer", "username": officer.username}, {"role": "operator", "username": "admin"}, {"role": "independent", "username": notary.username}],
+        )
+        for c in Custodian.objects.filter(tender=tender).select_related("user"):
+            pair = envelope.generate_custodian_keys("intl")
+            (key_dir / f"custodian-{c.index}-{c.user.username}.key.json").write_text(json.dumps({"type": "etender-custodian-key", "suite": "intl", "key_id": pair.key_id, "public_key": base64.b64encode(pair.public).decode(), "private_key": base64.b64encode(pair.private).decode()}, indent=2))
+            tender_services.custodian_key_register(actor=Actor(user_id=c.user_id, username=c.user.username, ip="127.0.0.1"), custodian=c, public_key=base64.b64encode(pair.public).decode())
+
+    def _tender(self, party, names, *, lots, custodians_dir: Path | None = None):
         from etender.trading.tenders import services as tender_services
 
         name, address = names
@@ -90,6 +109,8 @@ class Command(BaseCommand):
 
         body = f"{name}招标文件\n第一章 招标公告\n第二章 投标人须知\n第三章 评标办法（综合评估法）\n第四章 合同条款\n第五章 工程量清单\n".encode()
         tender_services.document_upload(actor=party.actor, acting_entity=party.entity, tender=tender, name=f"{name}招标文件.txt", file=SimpleUploadedFile("doc.txt", body))
+        if custodians_dir is not None:
+            self._custodians(party, tender, custodians_dir)
         return tender_services.tender_publish(actor=party.actor, acting_entity=party.entity, tender=tender)
 
     def _seed(self, profile, key_dir: Path, start):
