@@ -327,7 +327,12 @@ def custodian_publish(url: str = typer.Option(...), token: str = typer.Option(..
 
 
 @app.command("verify-opening")
-def verify_opening_cmd(url: str = typer.Option(None, help="trading platform base URL"), lot: int = typer.Option(None, help="lot id"), evidence: Path = typer.Option(None, help="or a saved evidence file")) -> None:
+def verify_opening_cmd(
+    url: str = typer.Option(None, help="trading platform base URL"),
+    lot: int = typer.Option(None, help="lot id"),
+    evidence: Path = typer.Option(None, help="or a saved evidence file"),
+    key: str = typer.Option(None, help="the platform's log verifier key, obtained out of band (recommended)"),
+) -> None:
     """Re-check a lot's opening from its published evidence: keys, shares and commitments."""
     import urllib.request
 
@@ -341,7 +346,7 @@ def verify_opening_cmd(url: str = typer.Option(None, help="trading platform base
     else:
         typer.echo("give --url and --lot, or --evidence", err=True)
         raise typer.Exit(2)
-    report = verify_opening(data)
+    report = verify_opening(data, pinned_key=key)
     for p in report.problems:
         typer.echo(f"FAIL {p}", err=True)
     typer.echo(f"{report.bids} bids, {report.checked_shares} shares re-derived: {'OK' if report.ok else 'NOT OK'}")

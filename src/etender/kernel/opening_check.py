@@ -32,18 +32,46 @@ class OpeningReport:
         return not self.problems and self.bids > 0
 
 
-def verify_opening(evidence: dict[str, Any]) -> OpeningReport:
+def _check_close(closed: dict[str, Any], pinned_key: str | None, report: OpeningReport) -> None:
+    """The close-of-submission entry is in the platform's signed log (inclusion proof against a checkpoint)."""
+    import json
+
+    from etender.kernel import checkpoint as notes
+    from etender.kernel import merkle
+
+    leaf = json.loads(closed["leaf"])
+    if leaf.get("action") != "lot.opening_started" or leaf.get("data", {}).get("receipts") != closed["receipts"]:
+        report.problems.append("the close-of-submission record does not match its log entry")
+    key = pinned_key or closed.get("log_key")
+    if pinned_key and closed.get("log_key") != pinned_key:
+        report.problems.append("the evidence names another log key than the pinned one")
+    if not closed.get("checkpoint") or not key:
+        report.problems.append("no signed checkpoint covers the close of submission")
+        return
+    try:
+        verifier = notes.NoteVerifier.from_key(key)
+        cp = notes.parse_signed_checkpoint(closed["checkpoint"], [verifier], required=[verifier.name])
+    except (notes.NoteError, ValueError) as exc:
+        report.problems.append(f"the checkpoint is not validly signed: {exc}")
+        return
+    proof = [bytes.fromhex(p) for p in closed.get("proof", [])]
+    if not merkle.verify_inclusion(merkle.leaf_hash(closed["leaf"].encode("utf-8")), int(closed["log_index"]), cp.size, proof, cp.root):
+        report.problems.append("the close-of-submission entry is not in the signed log")
+
+
+def verify_opening(evidence: dict[str, Any], *, pinned_key: str | None = None) -> OpeningReport:
+    """Check the evidence; ``pinned_key`` is the platform's log key obtained out of band (recommended)."""
     report = OpeningReport()
     custodians = {c["index"]: c for c in evidence.get("custodians", [])}
     closed = evidence.get("submission_closed")
     if closed is None:
         report.problems.append("no record of the close of submission in the operation log")
     else:
-        import json
-
-        leaf = json.loads(closed["leaf"])
-        if leaf.get("action") != "lot.opening_started" or leaf.get("data", {}).get("receipts") != closed["receipts"]:
-            report.problems.append("the close-of-submission record does not match its log entry")
+        _check_close(closed, pinned_key, report)
+        present = {b.get("envelope_sha256") for b in evidence.get("bids", [])}
+        for receipt in closed["receipts"]:
+            if receipt not in present:
+                report.problems.append(f"receipt {receipt[:16]}… was logged at the close but its bid is missing from the opening")
     for bid in evidence.get("bids", []):
         report.bids += 1
         who = bid.get("bidder")

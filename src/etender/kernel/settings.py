@@ -11,7 +11,7 @@ Environment variables (all optional):
 ``ETENDER_DATABASE_URL``   ``postgres://user:pw@host:port/db`` or ``sqlite:///path`` (default: SQLite in the var dir)
 ``ETENDER_SECRET_KEY``     Django secret (default: generated once per instance in the var dir)
 ``ETENDER_DEBUG``          ``1`` for debug pages
-``ETENDER_ALLOWED_HOSTS``  comma-separated (default: ``*`` in debug, ``localhost,127.0.0.1`` otherwise)
+``ETENDER_ALLOWED_HOSTS``  comma-separated host names (default: ``*``; set it in production)
 """
 
 from __future__ import annotations
@@ -64,9 +64,16 @@ def _secret(var_dir: Path, instance: str) -> str:
     path = var_dir / f"{instance}.secret"
     if not path.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(50))
+    from .signing import read_when_written
+
+    return read_when_written(path).decode().strip()
 
 
 def build(*, service: str, package: str, apps: list[str], title: str) -> dict[str, Any]:
@@ -113,6 +120,7 @@ def build(*, service: str, package: str, apps: list[str], title: str) -> dict[st
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "django_htmx.middleware.HtmxMiddleware",
             "etender.kernel.web.middleware.ClientAddressMiddleware",
+            "etender.kernel.web.middleware.RuleViolationMiddleware",
         ],
         "ROOT_URLCONF": f"{package}.urls",
         "TEMPLATES": [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import threading
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,18 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
+def read_when_written(path: Path, *, attempts: int = 100) -> bytes:
+    """Read a file another process may have just created with O_EXCL and not yet filled."""
+    import time
+
+    for _ in range(attempts):
+        data = path.read_bytes()
+        if data:
+            return data
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} stays empty")
+
+
 class Signer:
     def __init__(self, private: Ed25519PrivateKey):
         self._private = private
@@ -42,11 +55,14 @@ class Signer:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 key = Ed25519PrivateKey.generate()
                 pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-                tmp = path.with_suffix(".tmp")
-                tmp.write_bytes(pem)
-                tmp.chmod(0o600)
-                tmp.replace(path)
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+                try:  # created secret from the first byte; a concurrent creator loses and reads the winner's key
+                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:
+                    pass
+                else:
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(pem)
+            key = serialization.load_pem_private_key(read_when_written(path), password=None)
         assert isinstance(key, Ed25519PrivateKey)
         return cls(key)
 

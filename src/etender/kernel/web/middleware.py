@@ -24,3 +24,22 @@ class ClientAddressMiddleware:
                 ip = hops[-1]
         request.client_ip = ip
         return self.get_response(request)
+
+
+class RuleViolationMiddleware:
+    """A coded refusal that reaches a web view's caller becomes a coded error page, never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from etender.kernel.errors import RuleViolation, RuleViolations, violations_of
+
+        if isinstance(exception, (RuleViolation, RuleViolations)):
+            return render(request, "etender/error.html", {"violations": violations_of(exception)}, status=exception.status)
+        return None

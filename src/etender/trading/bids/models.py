@@ -69,6 +69,8 @@ class BidEnvelope(models.Model):
     uploaded_at = models.DateTimeField()
     committed_at = models.DateTimeField(null=True, blank=True)
     superseded = models.BooleanField(default=False)
+    consortium_members = models.JSONField(default=list, blank=True)
+    joint_agreement = models.BooleanField(default=False)
     receipt = models.JSONField(null=True, blank=True)
     receipt_signature = models.CharField(max_length=200, blank=True)
 

@@ -17,7 +17,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
 from django.core.files.base import File
-from django.db import transaction
+import logging
+
+from django.db import DatabaseError, transaction
 
 from etender.kernel import clock, envelope
 from etender.kernel.audit.actors import Actor
@@ -38,6 +40,7 @@ from etender.trading.tenders.services import custodian_keys, lock_tender, next_s
 from .models import Bid, BidEnvelope, BidStatus, OpeningRecord, ShareRelease
 
 MAX_ENVELOPE_BYTES = 2 * 1024 * 1024 * 1024
+logger = logging.getLogger(__name__)
 
 
 def _related(a: Entity, b: Entity) -> bool:
@@ -146,11 +149,9 @@ def bid_upload(
     bid, created = Bid.objects.select_for_update().get_or_create(lot=lot, bidder=entity, defaults={"created_by_id": actor.user_id})
     if not created and bid.status not in (BidStatus.SUBMITTED, BidStatus.WITHDRAWN, BidStatus.INCOMPLETE):
         raise RuleViolation("E007")
-    bid.consortium_members = members
-    bid.joint_agreement = joint_agreement
-    bid.save(update_fields=["consortium_members", "joint_agreement"])
     file.seek(0)
-    env = BidEnvelope(bid=bid, sha256=info.file_sha256, size=size, header=header, signature_key_id=key.key_id, uploaded_at=clock.now())
+    # The consortium travels with the envelope and becomes the bid's only when the envelope is committed.
+    env = BidEnvelope(bid=bid, sha256=info.file_sha256, size=size, header=header, signature_key_id=key.key_id, uploaded_at=clock.now(), consortium_members=members, joint_agreement=joint_agreement)
     env.file.save(f"{lot.code}-{entity.credit_code}.etenv", file, save=False)
     env.save()
     audit_record(actor=actor, action="bid.uploaded", obj=bid, data={"envelope": env.pk, "sha256": info.file_sha256, "size": size})
@@ -177,6 +178,8 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
     tender = lock_tender(bid.lot.tender)
     now = clock.now()
     if now >= tender.bid_deadline:
+        if tender.status == TenderStatus.TENDERING and pending_objections(tender):
+            raise RuleViolation("E106", detail_zh="投标截止时间将在异议答复后重新确定", detail_en="the deadline will be set again once the objection is answered")
         raise RuleViolation("E121", params={"deadline": tender.bid_deadline.isoformat(), "now": now.isoformat()})
     if tender.status != TenderStatus.TENDERING:
         raise RuleViolation("E007", detail_zh="该项目当前不接受投标", detail_en="this tender is not accepting bids")
@@ -184,7 +187,7 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
     if env.committed_at is not None:
         return env
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
-    _check_bidder(lot=bid.lot, entity=entity, members=bid.consortium_members)
+    _check_bidder(lot=bid.lot, entity=entity, members=env.consortium_members)
     previous = list(BidEnvelope.objects.filter(bid=bid, committed_at__isnull=False, superseded=False))
     BidEnvelope.objects.filter(pk__in=[p.pk for p in previous]).update(superseded=True)
     number = next_serial(f"receipt:{bid.lot.code}")
@@ -219,7 +222,9 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
     bid.status = BidStatus.SUBMITTED
     bid.submitted_at = now
     bid.withdrawn_at = None
-    bid.save(update_fields=["status", "submitted_at", "withdrawn_at"])
+    bid.consortium_members = env.consortium_members
+    bid.joint_agreement = env.joint_agreement
+    bid.save(update_fields=["status", "submitted_at", "withdrawn_at", "consortium_members", "joint_agreement"])
     publish_on_commit("bid.submitted", {"lot": bid.lot.code, "bid": bid.pk})
     return env
 
@@ -239,6 +244,9 @@ def bid_withdraw(*, actor: Actor, entity: Entity, bid: Bid, accept_forfeit: bool
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     now = clock.now()
     before_deadline = now < tender.bid_deadline
+    if not before_deadline and tender.status == TenderStatus.TENDERING and pending_objections(tender):
+        # The deadline was reached while an objection paused the tendering: nothing is closed yet.
+        raise RuleViolation("E106", detail_zh="异议处理期间不得撤回或撤销投标", detail_en="bids cannot be withdrawn or revoked while an objection is being answered")
     if bid.status not in ((BidStatus.SUBMITTED,) if before_deadline else (BidStatus.SUBMITTED, BidStatus.OPENED)):
         raise RuleViolation("E007", detail_zh="该投标不可撤回", detail_en="this bid cannot be withdrawn")
     if before_deadline:
@@ -279,7 +287,6 @@ def _file_sha256(f: BinaryIO) -> str:
     return h.hexdigest()
 
 
-@transaction.atomic
 def bid_decrypt(*, actor: Actor, entity: Entity, bid: Bid, dek: str) -> Bid:
     """Online decryption at the opening by the bidder (电子办法 30–31).
 
@@ -288,10 +295,23 @@ def bid_decrypt(*, actor: Actor, entity: Entity, bid: Bid, dek: str) -> Bid:
     """
     if bid.bidder_id != entity.pk:
         raise RuleViolation("E006")
-    tender = lock_tender(bid.lot.tender)
-    if clock.now() < tender.bid_deadline:
-        audit_record(actor=actor, action="bid.early_decrypt_refused", obj=bid, data={})
+    if not bid.lot.opening_started_at:
+        if bid.lot.status != LotStatus.TENDERING:
+            raise RuleViolation("E007", detail_zh="该标段未开标（已流标或取消）", detail_en="this lot is not being opened (failed or cancelled)")
+        _record_refusal(actor, "bid.early_decrypt_refused", bid)
         raise RuleViolation("E122")
+    return _bid_decrypt(actor=actor, bid=bid, dek=dek)
+
+
+def _record_refusal(actor: Actor, action: str, obj) -> None:
+    """Attempts to decrypt early are evidence (条例 41): they are logged in a transaction of their own."""
+    with transaction.atomic():
+        audit_record(actor=actor, action=action, obj=obj, data={})
+
+
+@transaction.atomic
+def _bid_decrypt(*, actor: Actor, bid: Bid, dek: str) -> Bid:
+    lock_tender(bid.lot.tender)
     bid = Bid.objects.select_for_update().select_related("lot").get(pk=bid.pk)
     if bid.lot.status != LotStatus.OPENING or bid.status != BidStatus.SUBMITTED:
         raise RuleViolation("E007", detail_zh="当前不在该投标的解密阶段", detail_en="this bid is not awaiting decryption")
@@ -332,6 +352,8 @@ def _open_with_dek(actor: Actor, bid: Bid, raw: bytes, *, via: str) -> Bid:
             price = Decimal(str(form.get("price")))
         except (InvalidOperation, ValueError):
             return _fail(actor, bid, BidStatus.REVOKED, "bidder", "投标报价无效")
+        if not price.is_finite() or price <= 0 or price >= Decimal("1e16") or price != price.quantize(Decimal("0.01")):
+            return _fail(actor, bid, BidStatus.REVOKED, "bidder", "投标报价超出范围或精度（须大于0、最多两位小数）")
         out.seek(0)
         bid.form = {**form, "files": names}
         bid.price = price
@@ -361,18 +383,22 @@ def _custodian_of(tender: Tender, actor: Actor):
     return custodian
 
 
-@transaction.atomic
 def custodian_release(*, actor: Actor, lot: Lot, shares: dict[int, str]) -> dict[str, Any]:
     """After the deadline a custodian releases the shares it decrypted locally, one per bid.
 
     As soon as a bid has ``threshold`` shares that reconstruct its committed
     data key, it is opened — whether or not the bidder ever shows up.
     """
-    tender = lock_tender(lot.tender)
-    custodian = _custodian_of(tender, actor)
-    if clock.now() < tender.bid_deadline:
-        audit_record(actor=actor, action="custodian.early_release_refused", obj=lot, data={"custodian": custodian.index})
+    custodian = _custodian_of(lot.tender, actor)
+    if not Lot.objects.filter(pk=lot.pk, opening_started_at__isnull=False).exists():
+        _record_refusal(actor, "custodian.early_release_refused", lot)
         raise RuleViolation("E122")
+    return _custodian_release(actor=actor, custodian=custodian, lot=lot, shares=shares)
+
+
+@transaction.atomic
+def _custodian_release(*, actor: Actor, custodian, lot: Lot, shares: dict[int, str]) -> dict[str, Any]:
+    tender = lock_tender(lot.tender)
     lot = Lot.objects.get(pk=lot.pk)
     if lot.status != LotStatus.OPENING:
         raise RuleViolation("E007", detail_zh="该标段不在开标解密阶段", detail_en="this lot is not being opened")
@@ -385,11 +411,15 @@ def custodian_release(*, actor: Actor, lot: Lot, shares: dict[int, str]) -> dict
         raw = decode_share(value)
         ShareRelease.objects.update_or_create(bid=bid, custodian=custodian, defaults={"share": base64.b64encode(raw).decode(), "released_at": now, "valid": None})
         stored += 1
-    audit_record(actor=actor, action="custodian.shares_released", obj=lot, data={"custodian": custodian.index, "bids": sorted(int(b) for b in shares)})
     opened = 0
     for bid in Bid.objects.filter(lot=lot, status=BidStatus.SUBMITTED).select_for_update():
-        if _try_custodians(actor, bid, threshold=tender.threshold):
-            opened += 1
+        try:
+            with transaction.atomic():  # one bid's trouble never undoes the others' opening
+                if _try_custodians(actor, bid, threshold=tender.threshold):
+                    opened += 1
+        except DatabaseError:
+            logger.exception("opening bid %s through the custodians failed", bid.pk)
+    audit_record(actor=actor, action="custodian.shares_released", obj=lot, data={"custodian": custodian.index, "bids": sorted(int(b) for b in shares), "opened": opened})
     return {"stored": stored, "opened": opened}
 
 
@@ -442,6 +472,23 @@ def custodian_publish_key(*, actor: Actor, tender: Tender, private_key: str) -> 
     audit_record(actor=actor, action="custodian.key_published", obj=tender, data={"custodian": custodian.index, "key_id": custodian.key_id})
 
 
+def _close_evidence(close) -> dict[str, Any] | None:
+    """The close-of-submission log entry with an inclusion proof against the latest checkpoint."""
+    if close is None:
+        return None
+    from etender.kernel.audit.models import Checkpoint
+
+    cp = Checkpoint.objects.filter(size__gt=close.seq).order_by("-size").first()
+    return {
+        "log_index": close.seq,
+        "leaf": close.canonical,
+        "receipts": close.data.get("receipts", []),
+        "checkpoint": cp.note if cp else None,
+        "proof": [p.hex() for p in log.inclusion(close.seq, cp.size)] if cp else [],
+        "log_key": log.verifier_key(),
+    }
+
+
 def opening_evidence(lot: Lot) -> dict[str, Any]:
     """Everything needed to re-check a lot's opening offline (`etender verify-opening`)."""
     tender = lot.tender
@@ -451,7 +498,7 @@ def opening_evidence(lot: Lot) -> dict[str, Any]:
     return {
         "tender": tender.code,
         "lot": lot.code,
-        "submission_closed": {"log_index": close.seq, "leaf": close.canonical, "receipts": close.data.get("receipts", [])} if close else None,
+        "submission_closed": _close_evidence(close),
         "suite": tender.suite,
         "threshold": tender.threshold,
         "custodians": [
@@ -536,7 +583,9 @@ def opening_finish(*, actor: Actor, lot: Lot) -> OpeningRecord:
         if threshold is None:
             _fail(actor, bid, BidStatus.REVOKED, "bidder", "未在解密时限内完成解密（投标人原因）", finish=False)
         elif bid.shares.count() >= threshold:
-            _fail(actor, bid, BidStatus.REVOKED, "bidder", "投标人封装的开标份额无法还原其承诺的数据密钥（投标人原因）", finish=False)
+            # Either a custodian released a wrong value or the bidder wrapped a wrong share; only the custodians'
+            # published keys can tell (etender verify-opening), so the bidder is not blamed here.
+            _fail(actor, bid, BidStatus.DEEMED_WITHDRAWN, "undetermined", "开标份额无法还原承诺的数据密钥，责任待保管人公开密钥后核验", finish=False)
         else:
             _fail(actor, bid, BidStatus.DEEMED_WITHDRAWN, "custodians", "开标保管人未在解密时限内释放足够份额（非投标人原因）", finish=False)
     rows: list[dict[str, Any]] = []

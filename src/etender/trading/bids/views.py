@@ -24,6 +24,10 @@ from .models import Bid
 def bid_lot(request, lot_id: int):
     entity = entity_of(request.user)
     lot = get_object_or_404(Lot.objects.select_related("tender"), pk=lot_id)
+    from etender.trading.tenders.selectors import tender_visible
+
+    if not tender_visible(lot.tender, entity, is_staff=request.user.is_staff):
+        raise RuleViolation("E005")
     bid = selectors.bid_of(lot=lot, entity=entity)
     form = BidForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and entity is not None and form.is_valid():

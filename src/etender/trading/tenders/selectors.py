@@ -42,7 +42,8 @@ def tender_get(*, pk: int, entity: Entity | None, is_staff: bool = False) -> Ten
 
 def downloaders(*, tender: Tender, viewer: Entity | None) -> QuerySet[DocumentDownload]:
     """Who downloaded the documents: before the deadline only the tenderer and its agency may know (E117)."""
-    if not can_manage(tender, viewer) and (tender.bid_deadline is None or clock.now() < tender.bid_deadline):
+    # Decided by the lifecycle, not the clock: while an objection pauses the tendering the deadline has not passed.
+    if not can_manage(tender, viewer) and tender.status in (TenderStatus.DRAFT, TenderStatus.TENDERING):
         raise RuleViolation("E117")
     return DocumentDownload.objects.filter(tender=tender).select_related("entity", "document").order_by("downloaded_at")
 

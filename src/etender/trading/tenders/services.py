@@ -327,8 +327,8 @@ def tender_create(
     ``data`` may hold ``download_preconditions`` and lots ``min_price``: both
     are refused (E116, E114) and never stored.
     """
-    if project.owner_id != acting_entity.pk and not acting_entity.is_agency:
-        raise RuleViolation("E006", detail_zh="仅项目业主或其委托的代理机构可以招标", detail_en="only the project owner or its agency may tender")
+    if project.owner_id != acting_entity.pk:
+        raise RuleViolation("E006", detail_zh="仅项目业主（招标人）可以发起招标；委托代理机构请填写其信用代码", detail_en="only the project owner (tenderer) starts a tender; name a commissioned agency by its credit code")
     problems: list[RuleViolation] = []
     values: dict[str, Any] = {}
     for key, n in TENDER_FIELDS.items():
@@ -375,8 +375,6 @@ def tender_create(
         agency = Entity.objects.filter(credit_code=str(data["agency_code"]).upper(), is_agency=True).first()
         if agency is None:
             problems.append(RuleViolation("E005", detail_zh="代理机构未在本平台注册", detail_en="the agency is not registered on this platform", field="agency_code"))
-    elif acting_entity.pk != project.owner_id:
-        agency = acting_entity
     lot_inputs, lot_problems = _lot_inputs(list(lots or []), project.region_code)
     problems += lot_problems
     preconditions = [str(p) for p in (data.get("download_preconditions") or [])]
@@ -488,7 +486,7 @@ def document_upload(*, actor: Actor, acting_entity: Entity, tender: Tender, name
         raise RuleViolation("E004", detail_zh=f"不得超过{MAX_DOCUMENT_BYTES // 1024 // 1024} MB", detail_en=f"at most {MAX_DOCUMENT_BYTES // 1024 // 1024} MB", field="file")
     if size == 0:
         raise RuleViolation("E001", detail_zh="文件为空", detail_en="the file is empty", field="file")
-    name = (name or getattr(file, "name", "") or "document").replace("/", "_").replace("\\", "_")[-200:]
+    name = (name or getattr(file, "name", "") or "").replace("/", "_").replace("\\", "_").strip(" .")[-200:] or "document"
     h = hashlib.sha256()
     for chunk in file.chunks():
         h.update(chunk)
@@ -670,6 +668,11 @@ def objection_answer(*, actor: Actor, acting_entity: Entity, objection: Objectio
         tender.next_check = tender.bid_deadline
         tender.save(update_fields=["bid_deadline", "bid_open_time", "next_check"])
     notify(entities=[objection.raised_by], tender=tender, kind="objection_answer", title=f"{tender.name}：异议已答复", body=objection.answer[:2000])
+    if tender.bid_deadline != objection.deadline_at_raise:
+        from etender.trading.bids.models import Bid
+
+        others = set(DocumentDownload.objects.filter(tender=tender).values_list("entity_id", flat=True)) | set(Bid.objects.filter(lot__tender=tender).values_list("bidder_id", flat=True))
+        notify(entities=Entity.objects.filter(pk__in=others), tender=tender, kind="deadline_moved", title=f"{tender.name}：因异议处理，投标截止时间调整为{tender.bid_deadline.astimezone(TZ):%Y-%m-%d %H:%M}")
     audit_record(actor=actor, action="tender.objection_answered", obj=tender, data={"objection": objection.pk, "deadline": tender.bid_deadline.isoformat()})
     publish_on_commit("tender.objection_answered", {"tender": tender.code})
     return objection
@@ -817,8 +820,11 @@ def custodian_key_register(*, actor: Actor, custodian, public_key: str):
         suite.wrap(bytes(16), raw, b"etender key check")  # refuses points off the curve
     except Exception as exc:  # any failure of the key check is the key's fault
         raise RuleViolation("E012", detail_zh=f"公钥无效：{exc}", detail_en=f"invalid public key: {exc}", field="public_key") from None
+    kid = envelope.key_id(raw, custodian.tender.suite)
+    if Custodian.objects.filter(tender=custodian.tender, key_id=kid).exclude(pk=custodian.pk).exists():
+        raise RuleViolation("E011", detail_zh="该密钥已由本项目另一名保管人登记", detail_en="another custodian of this tender registered this key", field="public_key")
     custodian.public_key = b64mod.b64encode(raw).decode()
-    custodian.key_id = envelope.key_id(raw, custodian.tender.suite)
+    custodian.key_id = kid
     custodian.key_registered_at = clock.now()
     custodian.save(update_fields=["public_key", "key_id", "key_registered_at"])
     audit_record(actor=actor, action="tender.custodian_key_registered", obj=custodian.tender, data={"index": custodian.index, "key_id": custodian.key_id})

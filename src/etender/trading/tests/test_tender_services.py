@@ -114,6 +114,8 @@ def test_e117_downloaders_hidden_before_deadline(tender, bidders, tenderer, froz
     assert exc.value.code == "E117"
     assert selectors.downloader_count(tender=tender, viewer=None) is None
     frozen_clock.set(tender.bid_deadline)
+    chronograph.tick()  # the close of submission, not the clock alone, lifts the confidentiality
+    tender.refresh_from_db()
     assert selectors.downloaders(tender=tender, viewer=bidders[0].entity).count() == 2
 
 
