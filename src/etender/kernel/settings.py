@@ -110,6 +110,7 @@ def build(*, service: str, package: str, apps: list[str], title: str) -> dict[st
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
+            "etender.kernel.web.middleware.UploadLimitMiddleware",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.locale.LocaleMiddleware",

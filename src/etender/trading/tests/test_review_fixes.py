@@ -174,3 +174,15 @@ def test_verify_opening_checks_the_close_against_the_signed_log(tenderer, frozen
     forged = {**evidence, "submission_closed": {**evidence["submission_closed"], "receipts": evidence["submission_closed"]["receipts"] + ["f" * 64]}}
     assert not verify_opening(forged).ok
     assert not verify_opening(evidence, pinned_key="other+00000000+AQ" + "A" * 43).ok
+
+
+def test_oversized_requests_are_refused_before_reading(settings, tender, bidders):
+    settings.ETENDER_MAX_REQUEST_BYTES = 1000
+    from etender.kernel.web.middleware import UploadLimitMiddleware
+
+    lot = tender.lots.get(number=1)
+    _, key = ApiToken.issue(user=bidders[0].user, name="t")
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    r = c.post(f"/api/lots/{lot.pk}/bids", {"file": testing.upload(b"x" * 5000)})
+    assert r.status_code == 413 and r.json()["code"] == "E004"
+    assert UploadLimitMiddleware  # the middleware is installed by the shared settings
