@@ -13,6 +13,10 @@ class BidAdmin(admin.ModelAdmin):
     fields = ("lot", "bidder", "status", "submitted_at", "withdrawn_at", "security_forfeitable", "failure")
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # Who bid is confidential until submission closes (招标投标法 22), for the operator's staff too.
+        return super().get_queryset(request).filter(lot__opening_started_at__isnull=False)
+
     def has_add_permission(self, request):
         return False
 
@@ -30,3 +34,6 @@ class OpeningRecordAdmin(BidAdmin):
     search_fields = ("lot__code",)
     fields = ("lot", "opened_at", "finished_at", "rows", "content_sha256", "signature")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return admin.ModelAdmin.get_queryset(self, request)
