@@ -20,6 +20,14 @@ from .forms import BidForm, DecryptForm, WithdrawForm
 from .models import Bid
 
 
+def _key_id(entity, tender) -> str:
+    from etender.kernel.suites import get_suite
+    from etender.trading.accounts.selectors import entity_current_key
+
+    key = entity_current_key(entity, get_suite(tender.suite).keys_id) if entity else None
+    return key.key_id if key else ""
+
+
 @login_required
 def bid_lot(request, lot_id: int):
     entity = entity_of(request.user)
@@ -41,7 +49,7 @@ def bid_lot(request, lot_id: int):
             messages.success(request, _("Your sealed bid was received. Keep the signed receipt."))
             return redirect("bid_lot", lot_id=lot.pk)
     current = bid.current if bid else None
-    return render(request, "bids/bid.html", {"lot": lot, "tender": lot.tender, "bid": bid, "current": current, "form": form, "withdraw_form": WithdrawForm(), "now": clock.now(), "entity": entity, "has_custodians": lot.tender.custodians.exists()})
+    return render(request, "bids/bid.html", {"lot": lot, "tender": lot.tender, "bid": bid, "current": current, "form": form, "withdraw_form": WithdrawForm(), "now": clock.now(), "entity": entity, "has_custodians": lot.tender.custodians.exists(), "key_id": _key_id(entity, lot.tender)})
 
 
 @login_required
