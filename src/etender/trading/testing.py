@@ -158,9 +158,21 @@ def upload(data: bytes, name: str = "bid.etenv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
-def custodian_user(username: str, *, staff: bool = False):
+def custodian_user(username: str, *, staff: bool = False, entity: Entity | None = None):
+    from etender.trading.accounts.models import Membership
+
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, first_name=username, is_staff=staff)
+    if entity is not None:
+        Membership.objects.create(user=user, entity=entity, role=Membership.Role.STAFF)
     return user
+
+
+def custodian_users(manager: Party, roles: tuple[str, ...], *, prefix: str) -> list:
+    """Users fit for each custodian role: the tenderer's own officer, operator staff, outside parties."""
+    return [
+        custodian_user(f"{prefix}-{i}", staff=(role == "operator"), entity=manager.entity if role == "tenderer" else None)
+        for i, role in enumerate(roles, start=1)
+    ]
 
 
 def setup_custodians(tender: Tender, manager: Party, *, suite: str = "intl", roles: tuple[str, ...] = ("tenderer", "operator", "independent"), threshold: int = 2) -> dict[int, Any]:
@@ -169,7 +181,7 @@ def setup_custodians(tender: Tender, manager: Party, *, suite: str = "intl", rol
 
     from etender.trading.tenders.models import Custodian
 
-    users = [custodian_user(f"cust-{tender.pk}-{i}") for i in range(len(roles))]
+    users = custodian_users(manager, roles, prefix=f"cust-{tender.pk}")
     tender_services.custodians_assign(actor=manager.actor, acting_entity=manager.entity, tender=tender, suite=suite, threshold=threshold, custodians=[{"role": r, "username": u.username} for r, u in zip(roles, users)])
     pairs = {}
     for c in Custodian.objects.filter(tender=tender).order_by("index"):

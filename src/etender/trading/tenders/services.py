@@ -775,8 +775,10 @@ def custodians_assign(*, actor: Actor, acting_entity: Entity, tender: Tender, su
     if n > 2 and int(threshold) >= n:
         raise RuleViolation("E001", detail_zh="门限应小于保管人数，以免一人缺席即无法开标", detail_en="the threshold must be below the number of custodians so one absence cannot block the opening", field="threshold")
     User = get_user_model()
+    managers = {tender.tenderer_id, tender.agency_id} - {None}
     rows = []
     seen = set()
+    organisations = set()
     for i, c in enumerate(custodians, start=1):
         role = str(c.get("role") or "")
         if role not in Custodian.Role.values:
@@ -787,6 +789,20 @@ def custodians_assign(*, actor: Actor, acting_entity: Entity, tender: Tender, su
         if user.pk in seen:
             raise RuleViolation("E001", detail_zh="同一用户不得担任两名保管人", detail_en="one person cannot be two custodians", field=f"custodians.{i}.username")
         seen.add(user.pk)
+        membership = getattr(user, "membership", None)
+        entity_id = membership.entity_id if membership else None
+        fits = {
+            "tenderer": entity_id in managers,
+            "operator": user.is_staff,
+            "independent": not user.is_staff and entity_id not in managers,
+            "supervision": not user.is_staff and entity_id not in managers,
+        }[role]
+        if not fits:
+            raise RuleViolation("E001", detail_zh=f"第{i}名保管人不符合其角色（招标人负责人须为招标人或代理机构人员，运营方须为平台工作人员，独立方和监督方须与二者无关）", detail_en=f"custodian {i} does not fit the role (tenderer: its own or its agency's staff; operator: platform staff; independent/supervision: neither)", field=f"custodians.{i}.username")
+        organisation = "operator" if user.is_staff else (f"entity:{entity_id}" if entity_id else f"user:{user.pk}")
+        if organisation in organisations:
+            raise RuleViolation("E001", detail_zh="保管人须来自不同的单位，以免一方单独开启", detail_en="custodians must come from different organisations, so no one party can open alone", field=f"custodians.{i}.username")
+        organisations.add(organisation)
         rows.append(Custodian(tender=tender, index=i, role=role, name=_text(c, "name", 200, required=False) or f"{Custodian.Role(role).label} {user.get_full_name() or user.username}", user=user))
     Custodian.objects.filter(tender=tender).delete()
     Custodian.objects.bulk_create(rows)

@@ -205,7 +205,7 @@ def test_custodians_and_bidders_seal_and_open_in_the_browser(live_server, frozen
     tender = testing.published_tender(tenderer, lots=1, publish=False)
     lot = tender.lots.get()
     roles = ("tenderer", "operator", "independent")
-    users = [testing.custodian_user(f"cust-{suite}-{i + 1}") for i in range(3)]
+    users = testing.custodian_users(tenderer, roles, prefix=f"cust-{suite}")
     tender_services.custodians_assign(actor=tenderer.actor, acting_entity=tenderer.entity, tender=tender, suite=suite, threshold=2, custodians=[{"role": r, "username": u.username} for r, u in zip(roles, users, strict=True)])
     custodians = list(Custodian.objects.filter(tender=tender).order_by("index"))
     names = ["浙江之江建设集团有限公司", "杭州钱塘市政工程有限公司", "浙江西子路桥建设有限公司"]

@@ -31,7 +31,7 @@ def test_custodian_flow_through_the_cli(suite, tenderer, frozen_clock, live_serv
 
     url = live_server.url
     tender = testing.published_tender(tenderer, lots=1, publish=False)
-    users = [testing.custodian_user(f"{suite}-custodian-{i}") for i in range(3)]
+    users = testing.custodian_users(tenderer, ("tenderer", "operator", "independent"), prefix=f"{suite}-custodian")
     tender_services.custodians_assign(actor=tenderer.actor, acting_entity=tenderer.entity, tender=tender, suite=suite, threshold=2, custodians=[{"role": r, "username": u.username} for r, u in zip(("tenderer", "operator", "independent"), users)])
     tokens = {u.username: ApiToken.issue(user=u, name="cli")[1] for u in users}
     for c in Custodian.objects.filter(tender=tender).order_by("index"):

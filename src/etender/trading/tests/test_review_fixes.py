@@ -186,3 +186,14 @@ def test_oversized_requests_are_refused_before_reading(settings, tender, bidders
     r = c.post(f"/api/lots/{lot.pk}/bids", {"file": testing.upload(b"x" * 5000)})
     assert r.status_code == 413 and r.json()["code"] == "E004"
     assert UploadLimitMiddleware  # the middleware is installed by the shared settings
+
+
+def test_custodians_must_fit_their_roles_and_come_from_different_organisations(tenderer, frozen_clock):
+    tender = testing.published_tender(tenderer, lots=1, publish=False)
+    own = [testing.custodian_user(f"own-{i}", entity=tenderer.entity) for i in range(3)]
+    with pytest.raises(RuleViolation) as exc:  # the tenderer names only its own staff
+        tender_services.custodians_assign(actor=tenderer.actor, acting_entity=tenderer.entity, tender=tender, suite="intl", threshold=2, custodians=[{"role": r, "username": u.username} for r, u in zip(("tenderer", "operator", "independent"), own)])
+    assert exc.value.code == "E001"
+    two_officers = [own[0], own[1]]
+    with pytest.raises(RuleViolation):
+        tender_services.custodians_assign(actor=tenderer.actor, acting_entity=tenderer.entity, tender=tender, suite="intl", threshold=2, custodians=[{"role": "tenderer", "username": u.username} for u in two_officers])

@@ -109,7 +109,7 @@ def test_custodians_assigned_through_the_draft_page(tenderer, frozen_clock):
     from etender.trading.tenders.models import Custodian
 
     tender = testing.published_tender(tenderer, lots=1, publish=False)
-    users = [testing.custodian_user(f"ui-cust-{i}") for i in range(3)]
+    users = testing.custodian_users(tenderer, ("tenderer", "operator", "independent"), prefix="ui-cust")
     c = signed_in(tenderer)
     form = {"suite": "gm", "threshold": 2}
     for i, (role, u) in enumerate(zip(("tenderer", "operator", "independent"), users), start=1):

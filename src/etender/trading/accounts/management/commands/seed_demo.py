@@ -86,7 +86,10 @@ class Command(BaseCommand):
         from etender.trading.tenders.models import Custodian
 
         User = get_user_model()
+        from etender.trading.accounts.models import Membership
+
         officer = User.objects.create_user("officer", password=DEMO_PASSWORD, first_name="开标负责人")
+        Membership.objects.create(user=officer, entity=party.entity, role=Membership.Role.STAFF)
         notary = User.objects.create_user("notary", password=DEMO_PASSWORD, first_name="公证员")
         tender_services.custodians_assign(
             actor=party.actor, acting_entity=party.entity, tender=tender, suite="intl", threshold=2,
