@@ -10,8 +10,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from etender.kernel.errors import catalog_markdown  # noqa: E402
+from etender.kernel.exchange import exchange_markdown  # noqa: E402
 
-GENERATED = {"docs/errors.md": catalog_markdown}
+GENERATED = {
+    "docs/errors.md": catalog_markdown,
+    "docs/exchange-standard.md": exchange_markdown,
+}
 
 
 def main() -> int:

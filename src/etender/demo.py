@@ -43,6 +43,9 @@ def _env(inst: Instance, var_dir: Path) -> dict[str, str]:
     env.pop("ETENDER_DATABASE_URL", None)
     if inst.platform_code:
         env["ETENDER_PLATFORM_CODE"] = inst.platform_code
+    if inst.service == "trading":
+        env["ETENDER_HUB_URL"] = "http://127.0.0.1:8000"
+        env["ETENDER_PUBLIC_URL"] = f"http://127.0.0.1:{inst.port}"
     return env
 
 
@@ -59,6 +62,18 @@ def prepare(var_dir: Path, *, reset: bool = False) -> None:
         env = _env(inst, var_dir)
         subprocess.run(_cli("manage", inst.service, "--name", inst.name, "migrate", "--no-input", "-v", "0"), env=env, check=True)
         subprocess.run(_cli("manage", inst.service, "--name", inst.name, "seed_demo"), env=env, check=True)
+    hub = next(i for i in INSTANCES if i.service == "hub")
+    for inst in INSTANCES:
+        if inst.service != "trading":
+            continue
+        key = subprocess.run(
+            _cli("manage", "trading", "--name", inst.name, "shell", "-c", "from etender.kernel.signing import platform_signer; print(platform_signer().public_info()['public_key'])"),
+            env=_env(inst, var_dir), check=True, capture_output=True, text=True,
+        ).stdout.strip().splitlines()[-1]
+        subprocess.run(
+            _cli("manage", "hub", "--name", hub.name, "register_platform", inst.platform_code, inst.title, key, "--url", f"http://127.0.0.1:{inst.port}", "--activate"),
+            env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL,
+        )
 
 
 def _wait_healthy(port: int, timeout: float = 60) -> bool:

@@ -2,6 +2,7 @@
 
 from etender.kernel.web.api import make_api
 
+from .exchange.api import router as exchange_router
 from .portal.api import router as portal_router
 
 api = make_api(
@@ -12,3 +13,4 @@ api = make_api(
     ),
 )
 api.add_router("/", portal_router)
+api.add_router("/", exchange_router)

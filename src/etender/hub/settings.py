@@ -6,7 +6,7 @@ globals().update(
     build(
         service="hub",
         package="etender.hub",
-        apps=["etender.hub.portal"],
+        apps=["etender.hub.portal", "etender.hub.exchange"],
         title="招标投标公共服务平台",
     )
 )

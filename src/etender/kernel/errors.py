@@ -33,6 +33,10 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E010": ("编号格式无效", "Invalid code format", 422),
     "E011": ("该代码已注册", "Already registered", 409),
     "E012": ("密钥文件无效", "Invalid key file", 422),
+    "E013": ("数据交换批次签名无效", "The exchange batch signature is not valid", 403),
+    "E014": ("批次序号已用于不同内容（重放或伪造）", "This batch sequence was used for different content (replay or forgery)", 409),
+    "E015": ("平台未登记或未启用", "The platform is not registered or not active", 403),
+    "E016": ("交换数据校验未通过", "Exchanged records failed validation", 422),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),

@@ -12,11 +12,13 @@ globals().update(
     build(
         service="trading",
         package="etender.trading",
-        apps=["etender.trading.accounts", "etender.trading.tenders", "etender.trading.bids"],
+        apps=["etender.trading.accounts", "etender.trading.tenders", "etender.trading.bids", "etender.trading.outbox"],
         title=os.environ.get("ETENDER_PLATFORM_NAME", "电子招标投标交易平台"),
     )
 )
 
 ETENDER_PLATFORM_CODE = os.environ.get("ETENDER_PLATFORM_CODE", "91330100MA2AAAAA0B")
+ETENDER_HUB_URL = os.environ.get("ETENDER_HUB_URL", "")  # the public service platform; empty: no exchange
+ETENDER_PUBLIC_URL = os.environ.get("ETENDER_PUBLIC_URL", "")  # this platform's own address, for record links
 ETENDER_PROCEDURES = ["etender.trading.procedures.open_tender"]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("etender.trading.tenders.context.unread")  # noqa: F821
