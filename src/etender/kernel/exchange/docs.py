@@ -85,7 +85,7 @@ def _intro() -> list[str]:
         "a change feed in acceptance order. Endpoints, batch layout and signature suites are specified by the hub service.",
         "",
         f"Each schema has `$id` `{schema_id('{no}')}` (the envelope: `{schema_id('envelope')}`).",
-        f"`{SCHEMA_BASE}` is a neutral placeholder (`.example` is reserved); the hub passes its own `base_uri`.",
+        f"`{SCHEMA_BASE}` is a neutral default (`.example` is reserved); the hub passes its own `base_uri`.",
         "",
         "## Sources and how far to trust them",
         "",

@@ -27,7 +27,7 @@ __all__ = [
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
-#: Neutral placeholder (``.example`` is reserved, RFC 2606); the hub passes its own base.
+#: Neutral default (``.example`` is reserved, RFC 2606); the hub passes its own base.
 SCHEMA_BASE: Final = "https://etender.example/exchange/v1/"
 
 #: Exact formats of the identifiers in the strict profile (kernel.codes).
