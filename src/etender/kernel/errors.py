@@ -33,6 +33,7 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E010": ("编号格式无效", "Invalid code format", 422),
     "E011": ("该代码已注册", "Already registered", 409),
     "E012": ("密钥文件无效", "Invalid key file", 422),
+    "W010": ("该年度法定节假日安排尚未载入，期限暂按周末和固定日期节日计算，请核对", "The official holiday schedule of that year is not loaded yet: periods are computed with weekends and fixed-date holidays only; please check them", 200),
     "E013": ("数据交换批次签名无效", "The exchange batch signature is not valid", 403),
     "E014": ("批次序号已用于不同内容（重放或伪造）", "This batch sequence was used for different content (replay or forgery)", 409),
     "E015": ("平台未登记或未启用", "The platform is not registered or not active", 403),

@@ -144,6 +144,7 @@ class TenderOut(Schema):
     lots: list[LotOut]
     documents: list[DocumentOut]
     clarifications: list[ClarificationOut]
+    warnings: list[dict[str, Any]] = Field(default_factory=list, description="coded warnings, e.g. W010 (holiday schedule of a year not loaded)")
 
 
 def tender_out(tender) -> dict[str, Any]:
@@ -168,6 +169,7 @@ def tender_out(tender) -> dict[str, Any]:
         "lots": list(tender.lots.all()),
         "documents": list(tender.documents.filter(clarification__isnull=True)),
         "clarifications": [{**{f: getattr(c, f) for f in ("number", "title", "content", "published_at", "old_deadline", "new_deadline")}, "extended": c.extended} for c in tender.clarifications.all()],
+        "warnings": [w.as_dict() for w in selectors.calendar_warnings(tender)],
     }
 
 

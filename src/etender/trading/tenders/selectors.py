@@ -70,5 +70,19 @@ def notifications_for(entity: Entity | None) -> QuerySet[Notification]:
     return Notification.objects.filter(entity=entity).select_related("tender")
 
 
+def calendar_warnings(tender: Tender) -> list[RuleViolation]:
+    """W010 when the tender's periods run into a year whose official holidays are not loaded (民法典 203)."""
+    from etender.kernel.calendar import default_calendar
+
+    dates = [d for d in (tender.doc_get_start, tender.bid_deadline) if d]
+    if len(dates) < 2:
+        return []
+    years = sorted(default_calendar().provisional_years(dates[0], dates[1]))
+    if not years:
+        return []
+    listed = "、".join(str(y) for y in years)
+    return [RuleViolation("W010", detail_zh=f"{listed}年", detail_en=", ".join(str(y) for y in years), params={"years": years})]
+
+
 def paused(tender: Tender) -> bool:
     return tender.objections.filter(status=Objection.Status.PENDING).exists()

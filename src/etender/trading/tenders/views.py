@@ -55,6 +55,7 @@ def tender_detail(request, pk: int):
         "clarifications": tender.clarifications.prefetch_related("documents"),
         "objections": selectors.objections_for(tender=tender, viewer=entity),
         "paused": selectors.paused(tender),
+        "warnings": selectors.calendar_warnings(tender) if manager else [],
         "downloader_count": selectors.downloader_count(tender=tender, viewer=entity),
         "document_form": DocumentForm(),
         "clarification_form": ClarificationForm(),

@@ -197,3 +197,17 @@ def test_custodians_must_fit_their_roles_and_come_from_different_organisations(t
     two_officers = [own[0], own[1]]
     with pytest.raises(RuleViolation):
         tender_services.custodians_assign(actor=tenderer.actor, acting_entity=tenderer.entity, tender=tender, suite="intl", threshold=2, custodians=[{"role": "tenderer", "username": u.username} for u in two_officers])
+
+
+def test_periods_in_a_year_without_official_holidays_are_flagged(tenderer, frozen_clock):
+    from datetime import UTC, datetime
+
+    frozen_clock.set(datetime(2098, 12, 14, 1, 0, tzinfo=UTC))  # a year no holiday schedule will ever cover
+    tender = testing.published_tender(tenderer, lots=1)
+    assert tender.bid_deadline.year == 2099
+    warnings = selectors.calendar_warnings(tender)
+    assert [w.code for w in warnings] == ["W010"] and warnings[0].params["years"] == [2098, 2099]
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert c.login(username=tenderer.user.username, password=testing.PASSWORD)
+    assert "W010" in c.get(f"/tenders/{tender.pk}/").content.decode()
+    assert Client().get(f"/api/tenders/{tender.pk}").json()["warnings"][0]["code"] == "W010"
