@@ -787,20 +787,8 @@ def _nonempty_str(obj: Mapping[str, Any], name: str) -> str:
     return value
 
 
-def _parse_header(obj: Any) -> _Header:
-    """Validate a v1 header object (already parsed JSON)."""
-    if not isinstance(obj, dict):
-        raise _not_envelope("header is not a JSON object")
-    if obj.get("format") != FORMAT_NAME:
-        raise _not_envelope("header format is not 'etender-envelope'")
-    version = obj.get("version")
-    if not _is_int(version):
-        raise _not_envelope("header version must be an integer")
-    if version != FORMAT_VERSION:
-        raise EnvelopeError(REASON_UNSUPPORTED, f"envelope version {version} is not supported")
-    suite = obj.get("suite")
-    if suite != SUITE:
-        raise EnvelopeError(REASON_UNSUPPORTED, f"suite {suite!r} is not supported")
+def _content_fields(obj: Mapping[str, Any]) -> tuple[str, str, str, str, int, int]:
+    """The header members shared by every format version: who, when, and the chunking."""
     tender = _nonempty_str(obj, "tender")
     lot = _nonempty_str(obj, "lot")
     bidder = _nonempty_str(obj, "bidder")
@@ -819,6 +807,24 @@ def _parse_header(obj: Any) -> _Header:
         raise _not_envelope("plaintext_size must be a non-negative integer")
     if _chunk_count(plaintext_size, chunk_size) > MAX_CHUNKS:
         raise _not_envelope("too many chunks")
+    return tender, lot, bidder, created_at, chunk_size, plaintext_size
+
+
+def _parse_header(obj: Any) -> _Header:
+    """Validate a v1 header object (already parsed JSON)."""
+    if not isinstance(obj, dict):
+        raise _not_envelope("header is not a JSON object")
+    if obj.get("format") != FORMAT_NAME:
+        raise _not_envelope("header format is not 'etender-envelope'")
+    version = obj.get("version")
+    if not _is_int(version):
+        raise _not_envelope("header version must be an integer")
+    if version != FORMAT_VERSION:
+        raise EnvelopeError(REASON_UNSUPPORTED, f"envelope version {version} is not supported")
+    suite = obj.get("suite")
+    if suite != SUITE:
+        raise EnvelopeError(REASON_UNSUPPORTED, f"suite {suite!r} is not supported")
+    tender, lot, bidder, created_at, chunk_size, plaintext_size = _content_fields(obj)
     try:
         nonce_prefix = _b64d(obj.get("nonce_prefix"), NONCE_PREFIX_SIZE, "nonce_prefix")
     except ValueError as exc:
@@ -1455,24 +1461,7 @@ def _parse_header_v2(obj: dict[str, Any]) -> _HeaderV2:
             REASON_UNSUPPORTED, f"signer kind {signer.get('kind')!r} is not supported with suite {suite.envelope_id}"
         )
     signer_kid = _key_id_member(signer, "signer")
-    tender = _nonempty_str(obj, "tender")
-    lot = _nonempty_str(obj, "lot")
-    bidder = _nonempty_str(obj, "bidder")
-    created_at = obj.get("created_at")
-    if not isinstance(created_at, str) or not _CREATED_AT.fullmatch(created_at):
-        raise _not_envelope("created_at must be YYYY-MM-DDTHH:MM:SSZ")
-    try:
-        datetime.strptime(created_at, "%Y-%m-%dT%H:%M:%SZ")
-    except ValueError as exc:
-        raise _not_envelope("created_at is not a valid date-time") from exc
-    chunk_size = obj.get("chunk_size")
-    if not _is_int(chunk_size) or not 1 <= chunk_size <= MAX_CHUNK_SIZE:
-        raise _not_envelope(f"chunk_size must be an integer in 1..{MAX_CHUNK_SIZE}")
-    plaintext_size = obj.get("plaintext_size")
-    if not _is_int(plaintext_size) or not 0 <= plaintext_size <= MAX_PLAINTEXT_SIZE:
-        raise _not_envelope("plaintext_size must be a non-negative integer")
-    if _chunk_count(plaintext_size, chunk_size) > MAX_CHUNKS:
-        raise _not_envelope("too many chunks")
+    tender, lot, bidder, created_at, chunk_size, plaintext_size = _content_fields(obj)
     nonce_prefix = _b64_member(obj, "nonce_prefix", NONCE_PREFIX_SIZE, "nonce_prefix")
     commitment = obj.get("dek_commitment")
     if not isinstance(commitment, str) or not _HEX64.fullmatch(commitment):

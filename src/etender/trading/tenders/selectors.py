@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from etender.kernel import clock
 from etender.kernel.errors import RuleViolation
 from etender.trading.accounts.models import Entity
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from etender.kernel import clock

@@ -135,6 +135,10 @@ def _post_only(view):
     return login_required(wrapped)
 
 
+def _flash_form(request, form, code: str) -> None:
+    messages.error(request, f"{code} " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+
+
 def _flash(request, exc) -> None:
     from etender.kernel.errors import violations_of
 
@@ -220,7 +224,7 @@ def clarification_publish(request, pk: int):
         except (RuleViolation, RuleViolations) as exc:
             _flash(request, exc)
     else:
-        messages.error(request, "E001 " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        _flash_form(request, form, "E001")
     return redirect("tender_detail", pk=pk)
 
 
@@ -288,7 +292,7 @@ def tender_schedule(request, pk: int):
         except (RuleViolation, RuleViolations) as exc:
             _flash(request, exc)
     else:
-        messages.error(request, "E009 " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        _flash_form(request, form, "E009")
     return redirect("tender_detail", pk=pk)
 
 
@@ -304,5 +308,5 @@ def tender_custodians(request, pk: int):
         except (RuleViolation, RuleViolations) as exc:
             _flash(request, exc)
     else:
-        messages.error(request, "E001 " + "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
+        _flash_form(request, form, "E001")
     return redirect("tender_detail", pk=pk)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from etender.kernel import envelope
 from etender.kernel.audit.models import AuditEntry
 from etender.kernel.errors import RuleViolation
 from etender.kernel.web.models import ApiToken
@@ -36,7 +34,7 @@ def test_an_agency_cannot_tender_on_someone_elses_project(tenderer, frozen_clock
 
 
 def test_paused_tender_keeps_the_deadline_effects_closed(tender, bidders, frozen_clock):
-    obj = tender_services.objection_raise(actor=bidders[3].actor, entity=bidders[3].entity, tender=tender, content="评分办法不合理")
+    tender_services.objection_raise(actor=bidders[3].actor, entity=bidders[3].entity, tender=tender, content="评分办法不合理")
     lot = tender.lots.get(number=1)
     envs = []
     for party in bidders[:3]:
