@@ -3,7 +3,10 @@
 from etender.kernel.web.api import make_api
 
 from .exchange.api import router as exchange_router
+from .identity.api import router as identity_router
+from .opendata.api import router as opendata_router
 from .portal.api import router as portal_router
+from .witness.api import router as witness_router
 
 api = make_api(
     title="etender public service platform API",
@@ -14,3 +17,6 @@ api = make_api(
 )
 api.add_router("/", portal_router)
 api.add_router("/", exchange_router)
+api.add_router("/", identity_router)
+api.add_router("/", witness_router)
+api.add_router("/", opendata_router)

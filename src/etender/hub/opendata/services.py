@@ -1,0 +1,1 @@
+"""opendata services."""

@@ -1,0 +1,1 @@
+"""witness models."""
