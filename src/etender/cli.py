@@ -126,8 +126,10 @@ def manage(ctx: typer.Context, service: Service, name: str = typer.Option(None))
 
 
 @app.command()
-def demo(var_dir: Path = typer.Option(Path("var/demo"), help="where the demo's SQLite databases and files live"), reset: bool = typer.Option(False, help="delete earlier demo data first")) -> None:
+def demo(var_dir: Path = typer.Option(Path("var/demo"), help="where the demo's SQLite databases and files live"), reset: bool = typer.Option(False, help="delete earlier demo data first"), port_offset: int = typer.Option(0, help="added to every port (hub 8000, trading 8101/8102, supervision 8200)")) -> None:
     """Run everything on SQLite: hub :8000, two trading platforms :8101 and :8102, supervision :8200."""
+    if port_offset:
+        os.environ["ETENDER_DEMO_PORT_OFFSET"] = str(port_offset)
     from etender.demo import run_demo
 
     raise typer.Exit(run_demo(var_dir=var_dir, reset=reset))

@@ -32,6 +32,19 @@ INSTANCES = [
 ]
 
 
+#: Added to every port (``etender demo --port-offset``), so that tests can run several ecosystems side by side.
+PORT_OFFSET = int(os.environ.get("ETENDER_DEMO_PORT_OFFSET", "0") or 0)
+
+
+def port(inst: Instance) -> int:
+    return inst.port + PORT_OFFSET
+
+
+def url(name: str) -> str:
+    """The address of a demo instance, e.g. ``url("hub")``."""
+    return f"http://127.0.0.1:{port(next(i for i in INSTANCES if i.name == name))}"
+
+
 def _env(inst: Instance, var_dir: Path) -> dict[str, str]:
     env = {
         **os.environ,
@@ -44,8 +57,8 @@ def _env(inst: Instance, var_dir: Path) -> dict[str, str]:
     if inst.platform_code:
         env["ETENDER_PLATFORM_CODE"] = inst.platform_code
     if inst.service == "trading":
-        env["ETENDER_HUB_URL"] = "http://127.0.0.1:8000"
-        env["ETENDER_PUBLIC_URL"] = f"http://127.0.0.1:{inst.port}"
+        env["ETENDER_HUB_URL"] = url("hub")
+        env["ETENDER_PUBLIC_URL"] = f"http://127.0.0.1:{port(inst)}"
     return env
 
 
@@ -71,7 +84,7 @@ def prepare(var_dir: Path, *, reset: bool = False) -> None:
             env=_env(inst, var_dir), check=True, capture_output=True, text=True,
         ).stdout.strip().splitlines()[-1]
         subprocess.run(
-            _cli("manage", "hub", "--name", hub.name, "register_platform", inst.platform_code, inst.title, key, "--url", f"http://127.0.0.1:{inst.port}", "--activate"),
+            _cli("manage", "hub", "--name", hub.name, "register_platform", inst.platform_code, inst.title, key, "--url", f"http://127.0.0.1:{port(inst)}", "--activate"),
             env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL,
         )
 
@@ -92,7 +105,7 @@ def start(var_dir: Path) -> list[subprocess.Popen]:
     procs = []
     for inst in INSTANCES:
         env = _env(inst, var_dir)
-        procs.append(subprocess.Popen(_cli("serve", inst.service, "--name", inst.name, "--port", str(inst.port), "--no-migrate", "--workers", "2"), env=env))
+        procs.append(subprocess.Popen(_cli("serve", inst.service, "--name", inst.name, "--port", str(port(inst)), "--no-migrate", "--workers", "2"), env=env))
         procs.append(subprocess.Popen(_cli("worker", inst.service, "--name", inst.name), env=env))
     return procs
 
@@ -114,10 +127,10 @@ def banner(var_dir: Path) -> str:
         "",
         "etender demo is running (SQLite databases in " + str(var_dir) + ")",
         "",
-        "  公共服务平台 hub           http://127.0.0.1:8000/",
-        "  交易平台 A trading-a       http://127.0.0.1:8101/",
-        "  交易平台 B trading-b       http://127.0.0.1:8102/",
-        "  行政监督平台 supervision   http://127.0.0.1:8200/",
+        f"  公共服务平台 hub           {url('hub')}/",
+        f"  交易平台 A trading-a       {url('trading-a')}/",
+        f"  交易平台 B trading-b       {url('trading-b')}/",
+        f"  行政监督平台 supervision   {url('supervision')}/",
         "",
         f"  Demo accounts (password {DEMO_PASSWORD}):",
         "    trading A/B: tenderer (招标人), agency (招标代理), bidder1 … bidder4 (投标人), admin (平台运营),",
@@ -146,8 +159,8 @@ def run_demo(*, var_dir: Path, reset: bool = False) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         for inst in INSTANCES:
-            if not _wait_healthy(inst.port):
-                print(f"demo: {inst.name} did not become healthy on :{inst.port}", file=sys.stderr)
+            if not _wait_healthy(port(inst)):
+                print(f"demo: {inst.name} did not become healthy on :{port(inst)}", file=sys.stderr)
                 return 1
         print(banner(var_dir), flush=True)
         while not stopping:
