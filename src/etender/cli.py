@@ -43,6 +43,13 @@ PERIODIC = {
     "hub": ["etender.kernel.audit.log:checkpoint_if_due"],
     "supervision": ["etender.kernel.audit.log:checkpoint_if_due"],
 }
+#: Run every ``FAST_INTERVAL`` seconds between the periodic passes: cheap when idle, quick when there is work.
+FAST = {
+    "trading": ["etender.trading.outbox.services:deliver_if_pending"],
+    "hub": ["etender.hub.exchange.services:forward_if_pending"],
+    "supervision": [],
+}
+FAST_INTERVAL = 0.05
 
 
 def _setup(service: str, name: str | None) -> None:
@@ -89,11 +96,22 @@ def worker(
     from django.db import close_old_connections
     from django_tasks_db.management.commands.db_worker import Worker
 
-    periodic = []
-    for dotted in PERIODIC[service.value]:
-        module, func = dotted.split(":")
-        periodic.append(getattr(importlib.import_module(module), func))
+    def load(names: list[str]) -> list:
+        out = []
+        for dotted in names:
+            module, func = dotted.split(":")
+            out.append(getattr(importlib.import_module(module), func))
+        return out
+
+    periodic, fast = load(PERIODIC[service.value]), load(FAST[service.value])
     running = True
+
+    def run(functions: list) -> None:
+        for fn in functions:
+            try:
+                fn()
+            except Exception as exc:  # keep going; the next pass retries from stored state
+                print(f"worker: {fn.__module__}.{fn.__name__} failed: {exc!r}", file=sys.stderr)
 
     def stop(signum, frame):
         nonlocal running
@@ -104,16 +122,16 @@ def worker(
     jobs = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None, worker_id=f"{service.value}-{os.getpid()}", excluded_queue_names=[])
     while running:
         close_old_connections()
-        for fn in periodic:
-            try:
-                fn()
-            except Exception as exc:  # keep ticking; the next pass retries from stored state
-                print(f"worker: {fn.__module__}.{fn.__name__} failed: {exc!r}", file=sys.stderr)
+        run(periodic)
         jobs.running = True
         jobs.run()
         if once:
+            run(fast)
             break
-        time.sleep(interval)
+        until = time.monotonic() + interval
+        while running and time.monotonic() < until:
+            run(fast)
+            time.sleep(FAST_INTERVAL)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

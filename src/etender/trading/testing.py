@@ -57,6 +57,8 @@ def make_party(name: str, roles: list[str], *, with_key: bool = False, region: s
         region_code=region,
         contact_name="联系人",
         contact_phone="0571-88888888",
+        address=f"杭州市{name}路1号",
+        email=f"{username}@example.cn",
         username=username,
         password=PASSWORD,
     )

@@ -21,6 +21,7 @@ class PlatformIn(Schema):
     kind: str = Field("trading", max_length=12)
     url: str = Field("", max_length=200)
     public_key: str = Field(max_length=200, description="base64 Ed25519 key that signs the platform's batches (GET /api/platform/keys of a trading platform)")
+    region_code: str = Field("", max_length=6, description="supervision platforms: their jurisdiction (GB/T 2260)")
 
 
 class PlatformOut(Schema):
@@ -29,6 +30,7 @@ class PlatformOut(Schema):
     kind: str
     url: str
     status: str
+    region_code: str
     registered_at: datetime
 
 
@@ -42,12 +44,18 @@ def platforms(request):
     return list(selectors.platforms_public())
 
 
+class OriginIn(Schema):
+    platform: str = Field(max_length=18, description="credit code of the trading platform the record comes from")
+    name: str = Field("", max_length=200)
+
+
 class RecordIn(Schema):
     dataset: str = Field(max_length=8)
     key: str = Field(max_length=200)
     op: str = Field("upsert", max_length=8)
     record: dict[str, Any]
     occurred_at: str = Field(max_length=40, description="RFC 3339 time of the change on the platform")
+    origin: OriginIn | None = Field(None, description="only from a lower-level hub: the trading platform the forwarded record comes from")
 
 
 class BatchIn(Schema):
@@ -65,7 +73,7 @@ class BatchOut(Schema):
 
 @router.post("/exchange/v1/batches", response={200: BatchOut, **ERRORS}, auth=None, summary="Receive a signed batch; idempotent by (platform, sequence)")
 def batches(request, payload: BatchIn):
-    body = payload.dict()
+    body = payload.dict(exclude_unset=True)  # the signature covers exactly what was sent
     return services.batch_ingest(actor=Actor.from_request(request), platform_code=body["platform"], sequence=body["sequence"], records=body["records"], signature=body["signature"])
 
 
@@ -77,6 +85,9 @@ class FeedItem(Schema):
     version: int
     platform: str
     platform_name: str
+    origin: str = Field(description="the trading platform the record comes from (differs from platform for records forwarded by a lower-level hub)")
+    origin_name: str
+    region: str
     exchanged_at: datetime
     record: dict[str, Any]
 
@@ -88,6 +99,13 @@ class FeedOut(Schema):
 
 @router.get("/exchange/v1/feed", response={200: FeedOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="The change feed: strictly increasing cursor, never skips; `wait` long-polls up to 30 s")
 def feed(request, after: int = 0, limit: int = 100, wait: float = 0.0):
-    full = bool(getattr(request.user, "is_staff", False))
-    items, nxt = selectors.feed_page(after=max(0, after), limit=max(1, min(limit, 1000)), full=full, wait=wait)
+    """Scopes: the public view for everybody; signed requests of registered platforms (headers
+    ``X-Etender-Platform``, ``X-Etender-Timestamp``, ``X-Etender-Signature``: Ed25519 over the canonical
+    JSON of {method, path, timestamp}) get the full records — supervision platforms within their
+    jurisdiction, hubs everywhere; the hub's own staff see everything."""
+    full, region = bool(getattr(request.user, "is_staff", False)), None
+    code = request.headers.get("X-Etender-Platform")
+    if code and not full:
+        full, region = selectors.platform_scope(code=code, timestamp=request.headers.get("X-Etender-Timestamp", ""), signature=request.headers.get("X-Etender-Signature", ""), method=request.method, path=request.get_full_path())
+    items, nxt = selectors.feed_page(after=max(0, after), limit=max(1, min(limit, 1000)), full=full, wait=wait, region=region)
     return {"items": items, "next": nxt}

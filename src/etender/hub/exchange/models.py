@@ -23,6 +23,7 @@ class Platform(models.Model):
     url = models.URLField(_("address"), blank=True)
     public_key = models.CharField(_("signing public key"), max_length=200, help_text="base64 Ed25519 key that signs the platform's batches")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    region_code = models.CharField(_("jurisdiction"), max_length=6, blank=True, help_text="supervision platforms: the region whose records they see in full (e.g. 330000 the province, 330100 a city)")
     registered_at = models.DateTimeField(_("registered at"))
 
     class Meta:
@@ -57,6 +58,10 @@ class Record(models.Model):
     deleted = models.BooleanField(default=False)
     data = models.JSONField()
     exchanged_at = models.DateTimeField()
+    # The trading platform the record comes from: the sender itself, or, for records forwarded by a lower-level hub, the original one.
+    origin_code = models.CharField(max_length=18, default="")
+    origin_name = models.CharField(max_length=200, default="")
+    region_code = models.CharField(max_length=6, default="", db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dataset", "key"], name="record_key_unique")]
@@ -74,6 +79,26 @@ class FeedEntry(models.Model):
     version = models.PositiveIntegerField()
     data = models.JSONField()
     exchanged_at = models.DateTimeField()
+    origin_code = models.CharField(max_length=18, default="")
+    origin_name = models.CharField(max_length=200, default="")
+    region_code = models.CharField(max_length=6, default="")
 
     class Meta:
         ordering = ["seq"]
+
+
+class ForwardState(models.Model):
+    """One row: forwarding of this hub's feed to the upper-level hub (电子办法 45).
+
+    The feed is the outbox: batch n is the feed entries ``first..last``, fixed
+    before its first attempt, sent with sequence ``first`` so that a retry is
+    recognised by the upper hub's (platform, sequence) idempotency.
+    """
+
+    forwarded = models.BigIntegerField(default=0)
+    pending_first = models.BigIntegerField(null=True)
+    pending_last = models.BigIntegerField(null=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)

@@ -12,13 +12,28 @@ def platforms_public():
     return Platform.objects.filter(status=Platform.Status.ACTIVE).order_by("name")
 
 
-def feed_page(*, after: int, limit: int, full: bool, wait: float = 0.0) -> tuple[list[dict[str, Any]], int]:
-    """Entries with seq > after, in order; waits up to ``wait`` seconds for the first one (long poll)."""
+def region_prefix(region_code: str) -> str:
+    """330000 → "33", 330100 → "3301", 330106 → "330106": the records a jurisdiction covers."""
+    code = region_code or ""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def feed_page(*, after: int, limit: int, full: bool, wait: float = 0.0, region: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Entries with seq > after, in order; waits up to ``wait`` seconds for the first one (long poll).
+
+    ``full`` shows restricted and secret fields (supervision, staff); ``region``
+    limits the entries to a jurisdiction (a supervision platform's).
+    """
     from etender.kernel.exchange import public_key, public_view
 
     deadline = time.monotonic() + max(0.0, min(wait, 30.0))
     while True:
-        rows = list(FeedEntry.objects.filter(seq__gt=after).select_related("platform").order_by("seq")[:limit])
+        qs = FeedEntry.objects.filter(seq__gt=after)
+        if region:
+            qs = qs.filter(region_code__startswith=region_prefix(region))
+        rows = list(qs.select_related("platform").order_by("seq")[:limit])
         if rows or time.monotonic() >= deadline:
             break
         time.sleep(0.1)
@@ -32,9 +47,51 @@ def feed_page(*, after: int, limit: int, full: bool, wait: float = 0.0) -> tuple
             "version": r.version,
             "platform": r.platform.code,
             "platform_name": r.platform.name,
+            "origin": r.origin_code or r.platform.code,
+            "origin_name": r.origin_name or r.platform.name,
+            "region": r.region_code,
             "exchanged_at": r.exchanged_at,
             "record": r.data if full else public_view(r.dataset, r.data),
         }
         for r in rows
     ]
     return out, (rows[-1].seq if rows else after)
+
+
+def platform_scope(*, code: str, timestamp: str, signature: str, method: str, path: str) -> tuple[bool, str | None]:
+    """The feed scope of a platform's signed request: (full, region).
+
+    The platform signs the canonical JSON of {method, path, timestamp} (path with
+    its query string) with its registered key; the timestamp must be within 5
+    minutes.  Supervision platforms see everything within their jurisdiction,
+    hubs (an upper-level hub reading this one) everything, trading platforms the
+    public view.
+    """
+    import base64
+    from datetime import datetime
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from etender.kernel import clock
+    from etender.kernel.canonical import canonical
+    from etender.kernel.errors import RuleViolation
+
+    platform = Platform.objects.filter(code=code, status=Platform.Status.ACTIVE).first()
+    if platform is None:
+        raise RuleViolation("E015")
+    try:
+        when = datetime.fromisoformat(timestamp)
+        if when.tzinfo is None or abs((clock.now() - when).total_seconds()) > 300:
+            raise ValueError
+    except ValueError:
+        raise RuleViolation("E009", detail_zh="请求时间戳无效或已过期（±5分钟）", detail_en="request timestamp invalid or not within 5 minutes", field="X-Etender-Timestamp") from None
+    try:
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(platform.public_key)).verify(base64.b64decode(signature), canonical({"method": method, "path": path, "timestamp": timestamp}))
+    except (InvalidSignature, ValueError, TypeError):
+        raise RuleViolation("E013", detail_zh="请求签名无效", detail_en="the request signature is not valid") from None
+    if platform.kind == Platform.Kind.SUPERVISION:
+        return True, platform.region_code or None
+    if platform.kind == Platform.Kind.HUB:
+        return True, None
+    return False, None

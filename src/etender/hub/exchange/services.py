@@ -24,7 +24,7 @@ FEED_LOCK = 0x68756266  # "hubf"
 
 
 @transaction.atomic
-def platform_register(*, actor: Actor, code: str, name: str, kind: str, url: str, public_key: str) -> Platform:
+def platform_register(*, actor: Actor, code: str, name: str, kind: str, url: str, public_key: str, region_code: str = "") -> Platform:
     """A platform asks to be registered; the hub's staff activates it after checking who it is."""
     code = normalize_uscc(code)
     try:
@@ -38,9 +38,16 @@ def platform_register(*, actor: Actor, code: str, name: str, kind: str, url: str
         Ed25519PublicKey.from_public_bytes(raw)
     except (ValueError, TypeError):
         raise RuleViolation("E012", detail_zh="签名公钥无效（应为 Base64 编码的 Ed25519 公钥）", detail_en="invalid signing key (base64 Ed25519 public key expected)", field="public_key") from None
+    if region_code:
+        from etender.kernel.codes import validate_region_code
+
+        try:
+            validate_region_code(region_code)
+        except CodeError as exc:
+            raise RuleViolation("E003", detail_zh=exc.message_zh, detail_en=exc.message_en, field="region_code") from None
     if Platform.objects.filter(code=code).exists():
         raise RuleViolation("E011", detail_zh=code, detail_en=code, field="code")
-    platform = Platform.objects.create(code=code, name=name.strip()[:200], kind=kind, url=url[:200], public_key=base64.b64encode(raw).decode(), registered_at=clock.now())
+    platform = Platform.objects.create(code=code, name=name.strip()[:200], kind=kind, url=url[:200], public_key=base64.b64encode(raw).decode(), region_code=region_code, registered_at=clock.now())
     audit_record(actor=actor, action="platform.registered", obj=platform, data={"code": code, "kind": kind})
     return platform
 
@@ -107,6 +114,27 @@ def _next_feed_seq() -> int:
     return last + 1
 
 
+def _origin(platform: Platform, origin: Any) -> tuple[str, str]:
+    """Where a record comes from: the sender, or for a lower-level hub the trading platform it names."""
+    if platform.kind == Platform.Kind.HUB and isinstance(origin, dict) and origin.get("platform"):
+        return str(origin["platform"])[:18], str(origin.get("name") or "")[:200]
+    return platform.code, platform.name
+
+
+def _region(dataset: str, record: dict[str, Any], batch_regions: dict[str, str]) -> str:
+    """The record's region: its own REGION_CODE, else its tender project's (stored or earlier in the batch)."""
+    tender = record.get("TENDER_PROJECT_CODE")
+    region = record.get("REGION_CODE")
+    if not isinstance(region, str) or not region:
+        region = batch_regions.get(tender) if isinstance(tender, str) else None
+        if region is None and isinstance(tender, str):
+            region = Record.objects.filter(dataset="501", key=tender).values_list("region_code", flat=True).first()
+    region = region if isinstance(region, str) else ""
+    if dataset == "501" and isinstance(tender, str):
+        batch_regions[tender] = region
+    return region[:6]
+
+
 @transaction.atomic
 def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: list[dict[str, Any]], signature: str) -> dict[str, Any]:
     """Store a signed batch once: a retry gets the same answer, a forged or replayed one is refused and nothing is stored."""
@@ -129,19 +157,127 @@ def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: li
     now = clock.now()
     Batch.objects.create(platform=platform, sequence=sequence, digest=d, records=len(records), received_at=now)
     seq = _next_feed_seq()
+    regions: dict[str, str] = {}
     for item in records:
         op = item.get("op", "upsert")
-        rec, created = Record.objects.get_or_create(dataset=item["dataset"], key=item["key"], defaults={"platform": platform, "data": item["record"], "exchanged_at": now, "deleted": op == "delete"})
+        origin_code, origin_name = _origin(platform, item.get("origin"))
+        region = _region(item["dataset"], item["record"], regions)
+        fields = {"data": item["record"], "exchanged_at": now, "deleted": op == "delete", "origin_code": origin_code, "origin_name": origin_name, "region_code": region}
+        rec, created = Record.objects.get_or_create(dataset=item["dataset"], key=item["key"], defaults={"platform": platform, **fields})
         if not created:
             if rec.platform_id != platform.pk:
                 raise RuleViolation("E006", detail_zh=f"记录 {item['key']} 属于其他平台", detail_en=f"record {item['key']} belongs to another platform")
             rec.version += 1
-            rec.data = item["record"]
-            rec.deleted = op == "delete"
-            rec.exchanged_at = now
-            rec.save(update_fields=["version", "data", "deleted", "exchanged_at"])
-        FeedEntry.objects.create(seq=seq, record=rec, platform=platform, dataset=rec.dataset, key=rec.key, op=op, version=rec.version, data=rec.data, exchanged_at=now)
+            for name, value in fields.items():
+                setattr(rec, name, value)
+            rec.save(update_fields=["version", *fields])
+        FeedEntry.objects.create(seq=seq, record=rec, platform=platform, dataset=rec.dataset, key=rec.key, op=op, version=rec.version, data=rec.data, exchanged_at=now, origin_code=origin_code, origin_name=origin_name, region_code=region)
         seq += 1
     audit_record(actor=actor, action="exchange.batch_received", obj=platform, data={"sequence": sequence, "records": len(records), "digest": d})
     publish_on_commit("exchange.batch_received", {"platform": platform_code, "sequence": sequence})
     return {"sequence": sequence, "records": len(records), "duplicate": False}
+
+
+# --------------------------------------------------------------------------- upward interconnection (电子办法 45)
+
+FORWARD_BATCH = 200
+FORWARD_MAX_BACKOFF = 30
+
+
+def _forward_state():
+    from .models import ForwardState
+
+    state, _ = ForwardState.objects.get_or_create(pk=1)
+    return state
+
+
+@transaction.atomic
+def _forward_plan() -> tuple[int, list[FeedEntry]] | None:
+    """The pending batch of feed entries (fixed before its first attempt), or a new one after the last forwarded."""
+    from .models import ForwardState
+
+    state = ForwardState.objects.select_for_update().get(pk=_forward_state().pk)
+    if state.pending_first is None:
+        seqs = list(FeedEntry.objects.filter(seq__gt=state.forwarded).order_by("seq").values_list("seq", flat=True)[:FORWARD_BATCH])
+        if not seqs:
+            return None
+        state.pending_first, state.pending_last = seqs[0], seqs[-1]
+        state.save(update_fields=["pending_first", "pending_last"])
+    entries = list(FeedEntry.objects.filter(seq__gte=state.pending_first, seq__lte=state.pending_last).order_by("seq"))
+    return state.pending_first, entries
+
+
+def forward_body(sequence: int, entries: list[FeedEntry]) -> dict[str, Any]:
+    from django.conf import settings
+
+    from etender.kernel.signing import platform_signer
+
+    body = {
+        "platform": settings.ETENDER_HUB_CODE,
+        "sequence": sequence,
+        "records": [
+            {
+                "dataset": e.dataset,
+                "key": e.key,
+                "op": e.op,
+                "record": e.data,
+                "occurred_at": e.exchanged_at.isoformat(),
+                "origin": {"platform": e.origin_code, "name": e.origin_name},
+            }
+            for e in entries
+        ],
+    }
+    return {**body, "signature": platform_signer().sign(body)}
+
+
+def forward(*, max_batches: int = 20) -> int:
+    """Send this hub's feed, in order, to ``ETENDER_UPPER_HUB_URL``; returns how many records went up."""
+    import json
+    import urllib.error
+    import urllib.request
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from .models import ForwardState
+
+    upper = getattr(settings, "ETENDER_UPPER_HUB_URL", "")
+    if not upper:
+        return 0
+    state = _forward_state()
+    if state.next_attempt_at and clock.now() < state.next_attempt_at:
+        return 0
+    sent = 0
+    for _ in range(max_batches):
+        plan = _forward_plan()
+        if plan is None:
+            break
+        sequence, entries = plan
+        req = urllib.request.Request(upper.rstrip("/") + "/api/exchange/v1/batches", data=json.dumps(forward_body(sequence, entries), ensure_ascii=False).encode(), headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                status, answer = r.status, json.loads(r.read().decode())
+        except urllib.error.HTTPError as e:
+            status, answer = e.code, {"message": e.read()[:2000].decode("utf-8", "replace")}
+        except (OSError, ValueError) as exc:
+            status, answer = 0, {"message": repr(exc)}
+        if status == 200:
+            ForwardState.objects.filter(pk=state.pk).update(forwarded=entries[-1].seq, pending_first=None, pending_last=None, attempts=0, next_attempt_at=None, last_error="", last_success_at=clock.now())
+            sent += len(entries)
+            continue
+        attempts = ForwardState.objects.get(pk=state.pk).attempts + 1
+        wait = min(2**attempts, FORWARD_MAX_BACKOFF)
+        ForwardState.objects.filter(pk=state.pk).update(attempts=attempts, next_attempt_at=clock.now() + timedelta(seconds=wait), last_error=f"batch {sequence}: HTTP {status} {str(answer)[:2000]}")
+        break
+    return sent
+
+
+def forward_if_pending() -> int:
+    """``forward`` when the feed has entries not yet sent up; one cheap query when idle."""
+    from django.conf import settings
+
+    if not getattr(settings, "ETENDER_UPPER_HUB_URL", ""):
+        return 0
+    if not FeedEntry.objects.filter(seq__gt=_forward_state().forwarded).exists():
+        return 0
+    return forward()

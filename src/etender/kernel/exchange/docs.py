@@ -51,7 +51,7 @@ def _length_cell(f: Field) -> str:
     if f.national_length is None:
         return "—"
     cell = f.national_length
-    if f.multi and f.exact:
+    if f.multi and (f.exact or f.ident is not None):
         cell += " each"
     if f.length_note:
         cell += f" (checked ≤{f.length})"

@@ -222,14 +222,17 @@ def _check_field(f: Field, value: object, strict: bool) -> ExchangeError | None:
         return _err("X001", f.name, f"{zh}为必填项，不能只含空白", f"{en} is required and may not be blank")
     # Length (Unicode characters).
     if f.length is not None:
-        items = _elements(f, value) if f.exact else [value]
+        # Exact lengths, and the maximum of an identifier list (e.g. 503 UNIFIED_DEAL_CODES ≤40: one
+        # 统一交易标识码 per lot), apply to each value; other maxima to the whole text.
+        each = f.multi and (f.exact or f.ident is not None)
+        items = _elements(f, value) if each else [value]
         for item in items:
             n = len(item)
             if f.exact and n != f.length:
                 each = "每项" if f.multi else ""
                 return _err("X002", f.name, f"{zh}{each}长度应为{f.length}，实际为{n}", f"{en} must have exactly {f.length} characters{' per value' if f.multi else ''}, got {n}")
             if not f.exact and n > f.length:
-                return _err("X002", f.name, f"{zh}长度不得超过{f.length}，实际为{n}", f"{en} may have at most {f.length} characters, got {n}")
+                return _err("X002", f.name, f"{zh}{'每项' if each else ''}长度不得超过{f.length}，实际为{n}", f"{en} may have at most {f.length} characters{' per value' if each else ''}, got {n}")
     # Type.
     if f.type in ("date-time", "date"):
         fmt = f.date_format

@@ -84,6 +84,11 @@ def entity_register(
     for field_name, value in (("name", name), ("legal_representative", legal_representative), ("contact_name", contact_name), ("contact_phone", contact_phone), ("username", username)):
         if not value or not value.strip():
             problems.append(RuleViolation("E001", detail_zh="必须填写", detail_en="required", field=field_name))
+    if {"tenderer", "agency"} & set(roles):
+        # The announcement names them with address and e-mail (national data set 503; 招标公告 content, 条例 15).
+        for field_name, value in (("address", address), ("email", email)):
+            if not value or not value.strip():
+                problems.append(RuleViolation("E001", detail_zh="招标人和招标代理机构必须填写（招标公告须载明）", detail_en="required of tenderers and agencies (the announcement states it)", field=field_name))
     if username and User.objects.filter(username=username).exists():
         problems.append(RuleViolation("E011", detail_zh=f"用户名 {username}", detail_en=f"user name {username}", field="username"))
     try:

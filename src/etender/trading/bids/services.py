@@ -33,6 +33,7 @@ from etender.kernel.events import publish_on_commit
 from etender.kernel.signing import platform_signer
 from etender.trading.accounts.models import Entity
 from etender.trading.accounts.selectors import entity_current_key, operator_codes
+from etender.trading.outbox import services as outbox
 from etender.trading.procedures import base as procedures
 from etender.trading.tenders.models import Lot, LotStatus, Notification, Objection, Tender, TenderStatus
 from etender.trading.tenders.services import custodian_keys, lock_tender, next_serial
@@ -618,6 +619,7 @@ def opening_finish(*, actor: Actor, lot: Lot) -> OpeningRecord:
         content_sha256=digest(content),
         signature=platform_signer().sign(content),
     )
+    outbox.disclose_opening(lot=lot)
     audit_record(actor=actor, action="lot.opening_record_published", obj=lot, data={"sha256": record.content_sha256, "rows": len(rows)}, checkpoint=True)
     publish_on_commit("lot.opened", {"lot": lot.code, "record": record.content_sha256})
     _notify_bidders(lot, "opening_record", f"{lot.name}：开标记录已公布")

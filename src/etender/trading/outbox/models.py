@@ -20,6 +20,7 @@ class OutboxEntry(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["id"], condition=models.Q(delivered_at__isnull=True), name="outbox_undelivered")]
         verbose_name = _("outbox entry")
         verbose_name_plural = _("outbox entries")
 

@@ -5,7 +5,7 @@
 - ``deliver`` (run by the worker) fixes the membership of the next batch before
   its first attempt, so a retry after a timeout is identical and the hub's
   (platform, sequence) idempotency answers it without storing anything twice;
-  failures back off exponentially (up to 5 minutes) and lose nothing.
+  failures back off exponentially (up to MAX_BACKOFF) and lose nothing.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from django.conf import settings
 from django.db import transaction
 
 from etender.kernel import clock
+from etender.kernel.errors import RuleViolation
 from etender.kernel.signing import platform_signer
 
 from .models import DeliveryState, OutboxEntry
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 200
+MAX_BACKOFF = 30  # seconds; the hub is back within this of its return
 
 
 def outbox_add(*, dataset: str, record: dict[str, Any], op: str = "upsert") -> OutboxEntry:
@@ -36,6 +38,53 @@ def outbox_add(*, dataset: str, record: dict[str, Any], op: str = "upsert") -> O
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox entries are written inside the business transaction")
     return OutboxEntry.objects.create(dataset=dataset, key=record_key(dataset, record), op=op, record=record, created_at=clock.now())
+
+
+def disclose(*, dataset: str, record: dict[str, Any], op: str = "upsert") -> OutboxEntry:
+    """Check a record against the exchange standard, then queue it; a record the hub would refuse is refused here.
+
+    Raises E016 naming every missing or malformed national field, so the user
+    learns what to complete before the business change is made (the
+    transaction is rolled back), instead of a batch stuck at the hub.
+    """
+    from etender.kernel.exchange import validate_record
+
+    errors = validate_record(dataset, record)
+    if errors:
+        zh = "；".join(e.message_zh for e in errors)
+        en = "; ".join(e.message_en for e in errors)
+        raise RuleViolation(
+            "E016",
+            detail_zh=f"数据集{dataset}：{zh}",
+            detail_en=f"data set {dataset}: {en}",
+            params={"errors": [{"dataset": dataset, "code": e.code, "field": e.field, "message_zh": e.message_zh, "message_en": e.message_en} for e in errors]},
+        )
+    return outbox_add(dataset=dataset, record=record, op=op)
+
+
+def disclose_tender_published(*, tender, published_by: int | None) -> None:
+    """500 project, 501 tender project, 502 every lot and 503 the announcement, in that order (parents first)."""
+    from . import records
+
+    disclose(dataset="500", record=records.project_record(tender.project))
+    disclose(dataset="501", record=records.tender_record(tender))
+    for lot in tender.lots.order_by("number"):
+        disclose(dataset="502", record=records.lot_record(lot))
+    disclose(dataset="503", record=records.announcement_record(tender, published_by=published_by))
+
+
+def disclose_clarification(*, clarification) -> None:
+    """504 澄清与修改."""
+    from . import records
+
+    disclose(dataset="504", record=records.clarification_record(clarification))
+
+
+def disclose_opening(*, lot) -> None:
+    """506 开标记录 of the lot's tender and opening time (re-sent, as a new version, as each lot finishes)."""
+    from . import records
+
+    disclose(dataset="506", record=records.opening_record(lot.tender, lot.opening_started_at))
 
 
 def _state() -> DeliveryState:
@@ -102,12 +151,19 @@ def deliver(*, max_batches: int = 20) -> int:
             DeliveryState.objects.filter(pk=state.pk).update(attempts=0, next_attempt_at=None, last_error="", last_success_at=clock.now())
             continue
         attempts = state.attempts + 1
-        wait = min(2**attempts, 300)
+        wait = min(2**attempts, MAX_BACKOFF)
         error = f"batch {sequence}: HTTP {status} {answer.get('code', '')} {answer.get('message', '')} {json.dumps(answer.get('params', {}), ensure_ascii=False)[:2000]}"
         log.warning("hub delivery failed: %s (retry in %s s)", error, wait)
         DeliveryState.objects.filter(pk=state.pk).update(attempts=attempts, next_attempt_at=clock.now() + timedelta(seconds=wait), last_error=error)
         break
     return delivered
+
+
+def deliver_if_pending() -> int:
+    """``deliver`` when something waits: one indexed query when idle, so the worker can ask many times a second."""
+    if not OutboxEntry.objects.filter(delivered_at__isnull=True).exists():
+        return 0
+    return deliver()
 
 
 def backlog() -> dict[str, Any]:

@@ -40,6 +40,7 @@ from etender.kernel.errors import RuleViolation, raise_all
 from etender.kernel.events import publish_on_commit
 from etender.trading.accounts.models import Entity
 from etender.trading.accounts.services import check_region
+from etender.trading.outbox import services as outbox
 from etender.trading.procedures import base as procedures
 from etender.trading.procedures import rules
 
@@ -211,7 +212,7 @@ def project_create(*, actor: Actor, owner: Entity, data: dict[str, Any]) -> Proj
         code=make_project_code(region, year, serial),
         region_code=region,
         industry=industry,
-        relate_code="1" if inv else "2",
+        relate_code="1" if inv else "0",
         owner=owner,
         created_at=now,
         **values,
@@ -539,6 +540,7 @@ def tender_publish(*, actor: Actor, acting_entity: Entity, tender: Tender) -> Te
             data={"suite": tender.suite, "threshold": tender.threshold, "keys": [{"index": c.index, "name": c.name, "key_id": c.key_id, "public_key": c.public_key} for c in tender.custodians.order_by("index")]},
             checkpoint=True,
         )
+    outbox.disclose_tender_published(tender=tender, published_by=actor.user_id)
     audit_record(actor=actor, action="tender.published", obj=tender, data={"announcement_sha256": ann.content_sha256, "deadline": tender.bid_deadline.isoformat()}, checkpoint=True)
     publish_on_commit("tender.published", {"tender": tender.code})
     return tender
@@ -611,6 +613,7 @@ def clarification_publish(
         tender.save(update_fields=["bid_deadline", "bid_open_time", "next_check"])
     from etender.trading.bids.models import Bid
 
+    outbox.disclose_clarification(clarification=clar)
     recipients = set(DocumentDownload.objects.filter(tender=tender).values_list("entity_id", flat=True))
     recipients |= set(Bid.objects.filter(lot__tender=tender).values_list("bidder_id", flat=True))
     extended = f"，投标截止时间顺延至{deadline.astimezone(TZ):%Y-%m-%d %H:%M}" if clar.extended else ""

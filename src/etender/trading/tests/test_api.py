@@ -35,7 +35,7 @@ def tender_payload(project_id: int, now) -> dict:
 def test_full_path_through_the_api(frozen_clock, bidders):
     anon = Client()
     code = testing.new_code()
-    r = anon.post("/api/entities", {"credit_code": code, "name": "杭州市拱墅区建设中心", "roles": ["tenderer"], "legal_representative": "赵六", "region_code": "330105", "contact_name": "钱七", "contact_phone": "0571-1", "username": "gongshu", "password": "Gongshu-2026!"}, content_type="application/json")
+    r = anon.post("/api/entities", {"credit_code": code, "name": "杭州市拱墅区建设中心", "roles": ["tenderer"], "legal_representative": "赵六", "region_code": "330105", "contact_name": "钱七", "contact_phone": "0571-1", "address": "杭州市拱墅区湖墅南路1号", "email": "gongshu@example.cn", "username": "gongshu", "password": "Gongshu-2026!"}, content_type="application/json")
     assert r.status_code == 201, r.content
     tenderer = testing.Party(entity=__import__("etender.trading.accounts.models", fromlist=["Entity"]).Entity.objects.get(credit_code=code), actor=None)
     c = client_for(tenderer)

@@ -210,6 +210,9 @@ def test_bad_registration_input_is_coded_and_changes_nothing(frozen_clock):
     with pytest.raises((RuleViolation, RuleViolations)) as exc:
         account_services.entity_register(actor=testing.Actor.system("t"), credit_code=testing.new_code(), **{**base, "region_code": "999999"})
     assert "E003" in codes_of(exc)
+    with pytest.raises((RuleViolation, RuleViolations)) as exc:
+        account_services.entity_register(actor=testing.Actor.system("t"), credit_code=testing.new_code(), **{**base, "roles": ["tenderer"]})
+    assert {v.field for v in getattr(exc.value, "violations", [exc.value])} == {"address", "email"}  # the announcement states them
     assert Entity.objects.count() == before
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from django.db import connection
 
+from etender.kernel.livetest import LiveService
 from etender.kernel.signing import platform_signer
 from etender.trading.outbox import services
 from etender.trading.outbox.models import OutboxEntry
@@ -22,63 +23,11 @@ from etender.trading.outbox.models import OutboxEntry
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Hub:
+class Hub(LiveService):
     """The real hub service in its own process and its own PostgreSQL database."""
 
     def __init__(self, tmp_path):
-        url = os.environ["ETENDER_DATABASE_URL"]
-        self.db = f"hub_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
-        with connection.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{self.db}"')
-        u = urlparse(url)
-        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("ETENDER_")}, "ETENDER_DATABASE_URL": u._replace(path="/" + self.db).geturl(), "ETENDER_VAR_DIR": str(tmp_path / "hub"), "ETENDER_INSTANCE": "hub-test"}
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.manage("migrate", "--no-input", "-v", "0")
-        self.proc = None
-
-    def manage(self, *args):
-        r = subprocess.run([sys.executable, "-m", "etender.cli", "manage", "hub", *args], env=self.env, capture_output=True, text=True, timeout=120)
-        assert r.returncode == 0, r.stdout + r.stderr
-        return r.stdout
-
-    def start(self):
-        self.proc = subprocess.Popen([sys.executable, "-m", "etender.cli", "serve", "hub", "--port", str(self.port), "--no-migrate", "--workers", "1"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("hub did not start")
-
-    def kill(self):
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def get(self, path):
-        with urllib.request.urlopen(self.url + path, timeout=30) as r:
-            return json.loads(r.read().decode("utf-8"))
-
-    def post(self, path, body):
-        req = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read())
-
-    def close(self):
-        if self.proc and self.proc.poll() is None:
-            self.kill()
-        with connection.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')
+        super().__init__("hub", tmp_path, name="hub-test")
 
 
 @pytest.fixture
@@ -154,4 +103,79 @@ def test_hub_downtime_loses_and_duplicates_nothing(hub, frozen_clock):
     items = feed(hub)
     assert len(items) == 59 * 3
     assert len({(i["dataset"], i["key"], i["version"]) for i in items}) == 59 * 3  # exactly once
+    assert services.backlog()["undelivered"] == 0
+
+
+# --------------------------------------------------------------------------- the business changes feed the outbox
+
+
+@pytest.fixture
+def lifecycle(frozen_clock):
+    """A real tender taken through publication, a deadline-moving clarification and the opening of lot 1."""
+    import base64
+
+    from etender.trading import chronograph, testing
+    from etender.trading.bids import services as bid_services
+    from etender.trading.tenders import services as tender_services
+
+    tenderer = testing.make_party("杭州市西湖区城市建设发展中心", ["tenderer"], code="12330106MB0A12345Y")
+    bidders = [testing.make_party(n, ["bidder"], with_key=True) for n in ("浙江之江建设集团有限公司", "杭州钱塘市政工程有限公司", "浙江西子路桥建设有限公司")]
+    tender = testing.published_tender(tenderer)
+    frozen_clock.set(tender.bid_deadline - __import__("datetime").timedelta(days=3))
+    tender_services.clarification_publish(actor=tenderer.actor, acting_entity=tenderer.entity, tender=tender, title="第1号澄清与修改", content="工程量清单第3.2项雨水管道管径由DN800更正为DN1000。")
+    tender.refresh_from_db()
+    lot = tender.lots.get(number=1)
+    deks = {}
+    for i, party in enumerate(bidders):
+        data, dek = testing.seal_bid(party, lot, price=f"{11000000 - i * 100000}.00")
+        bid_services.bid_submit(actor=party.actor, entity=party.entity, lot=lot, file=testing.upload(data))
+        deks[party.entity.pk] = dek
+    frozen_clock.set(tender.bid_deadline)
+    chronograph.tick()
+    for party in bidders:
+        bid_services.bid_decrypt(actor=party.actor, entity=party.entity, bid=party.entity.bids.get(lot=lot), dek=base64.b64encode(deks[party.entity.pk]).decode())
+    return tender
+
+
+def test_publication_clarification_and_opening_are_queued_as_valid_national_records(lifecycle):
+    from etender.kernel.exchange import validate_record
+
+    tender = lifecycle
+    entries = list(OutboxEntry.objects.order_by("id"))
+    assert [e.dataset for e in entries] == ["500", "501", "502", "502", "503", "504", "506"]
+    for e in entries:
+        assert validate_record(e.dataset, e.record) == [], (e.dataset, e.record)
+    by = {e.dataset: e.record for e in entries}
+    assert by["501"]["TENDER_PROJECT_CODE"] == tender.code and by["501"]["TENDERER_PROPERTY"] == "1"  # 12…: 事业单位
+    assert by["503"]["NOTICE_NAME"] == tender.announcement.title
+    assert by["503"]["BID_SECTION_CODES"].split(";") == [lot.code for lot in tender.lots.order_by("number")]
+    assert by["504"]["IS_POSTPONE"] == "1" and by["504"]["CLARIFY_CONTENT"].startswith("工程量清单")
+    assert "浙江之江建设集团有限公司" in by["506"]["BID_OPENING_CONTENT"] and "11000000" in by["506"]["BID_OPENING_CONTENT"]
+
+
+def test_a_publication_the_hub_would_refuse_is_refused_with_every_missing_field(frozen_clock):
+    from etender.kernel.errors import RuleViolation
+    from etender.trading import testing
+    from etender.trading.tenders import services as tender_services
+    from etender.trading.tenders.models import TenderStatus
+
+    tenderer = testing.make_party("杭州市西湖区城市建设发展中心", ["tenderer"])
+    tender = testing.published_tender(tenderer, publish=False)
+    type(tenderer.entity).objects.filter(pk=tenderer.entity.pk).update(email="", address="")  # registered before the rule
+    tender.tenderer.refresh_from_db()
+    with pytest.raises(RuleViolation) as exc:
+        tender_services.tender_publish(actor=tenderer.actor, acting_entity=tenderer.entity, tender=tender)
+    assert exc.value.code == "E016"
+    assert {e["field"] for e in exc.value.params["errors"]} == {"TENDERER_ADDRESS", "TENDERER_EMAIL"}
+    tender.refresh_from_db()
+    assert tender.status == TenderStatus.DRAFT and not OutboxEntry.objects.exists()
+
+
+def test_the_lifecycle_reaches_the_hub_feed(hub, lifecycle):
+    """The platform's own records, delivered over HTTP, validated by the hub and served on its feed."""
+    assert services.deliver() == 7
+    items = feed(hub)
+    assert [i["dataset"] for i in items] == ["500", "501", "502", "502", "503", "504", "506"]
+    public_506 = items[-1]["record"]
+    assert "BID_OPENING_CONTENT" in public_506 and "OPEN_COMPERE" not in public_506  # restricted stays home
     assert services.backlog()["undelivered"] == 0

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("public_key")
         parser.add_argument("--kind", default="trading")
         parser.add_argument("--url", default="")
+        parser.add_argument("--region", default="", help="supervision platforms: their jurisdiction, e.g. 330000")
         parser.add_argument("--activate", action="store_true")
 
     def handle(self, *args, **o):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         platform = Platform.objects.filter(code=o["code"]).first()
         try:
             if platform is None:
-                platform = services.platform_register(actor=actor, code=o["code"], name=o["name"], kind=o["kind"], url=o["url"], public_key=o["public_key"])
+                platform = services.platform_register(actor=actor, code=o["code"], name=o["name"], kind=o["kind"], url=o["url"], public_key=o["public_key"], region_code=o["region"])
             if o["activate"] and platform.status != Platform.Status.ACTIVE:
                 services.platform_set_status(actor=actor, platform=platform, status=Platform.Status.ACTIVE)
         except RuleViolation as exc:
