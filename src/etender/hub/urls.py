@@ -14,5 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(extra_context=portal_views.LOGIN_CONTEXT), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("etender.hub.portal.urls")),
     path("", portal_views.home, name="home"),
 ]

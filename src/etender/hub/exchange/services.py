@@ -158,6 +158,7 @@ def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: li
     Batch.objects.create(platform=platform, sequence=sequence, digest=d, records=len(records), received_at=now)
     seq = _next_feed_seq()
     regions: dict[str, str] = {}
+    stored: list[Record] = []
     for item in records:
         op = item.get("op", "upsert")
         origin_code, origin_name = _origin(platform, item.get("origin"))
@@ -173,6 +174,10 @@ def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: li
             rec.save(update_fields=["version", *fields])
         FeedEntry.objects.create(seq=seq, record=rec, platform=platform, dataset=rec.dataset, key=rec.key, op=op, version=rec.version, data=rec.data, exchanged_at=now, origin_code=origin_code, origin_name=origin_name, region_code=region)
         seq += 1
+        stored.append(rec)
+    from etender.hub.portal.services import disclosure_index_records  # the portal's index, in this transaction
+
+    disclosure_index_records(records=stored)
     audit_record(actor=actor, action="exchange.batch_received", obj=platform, data={"sequence": sequence, "records": len(records), "digest": d})
     publish_on_commit("exchange.batch_received", {"platform": platform_code, "sequence": sequence})
     return {"sequence": sequence, "records": len(records), "duplicate": False}

@@ -18,7 +18,7 @@ def text(response) -> str:
 def test_home_in_chinese_by_default(client):
     page = text(client.get("/"))
     assert '<html lang="zh-hans">' in page
-    for s in ("招标投标公共服务平台", "不开展交易。", "免费服务。", "已注册的交易平台", "信息公开查询", "评标专家资源共享", "信用信息", "尚未开放", "/api/docs", "/healthz"):
+    for s in ("招标投标公共服务平台", "不开展交易。", "免费服务。", "已注册的交易平台", "信息公开查询", "最新招标公告", "评标专家资源共享", "信用信息", "尚未开放", "/api/docs", "/healthz"):
         assert s in page, s
 
 
@@ -26,17 +26,17 @@ def test_home_in_english(client):
     client.cookies["django_language"] = "en"
     page = text(client.get("/"))
     assert '<html lang="en">' in page
-    for s in ("Tendering public service platform", "No trading.", "Free of charge.", "Registered trading platforms", "Expert pool", "Not available yet", "API documentation"):
+    for s in ("Tendering public service platform", "No trading.", "Free of charge.", "Registered trading platforms", "Disclosure search", "Latest tender announcements", "Expert pool", "Not available yet", "API documentation"):
         assert s in page, s
     assert "不开展交易" not in page
     assert "Information exchange." in text(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
 
 
 def test_every_link_on_the_home_page_works(client):
-    """Sections that do not exist yet are described, not linked."""
+    """Sections that exist are linked (search, lists, platforms); those that do not yet are described, not linked."""
     page = text(client.get("/"))
     links = set(re.findall(r'href="(/[^"#]*)"', page))
-    assert {"/", "/api/docs", "/api/openapi.json", "/api/status", "/healthz"} <= links
+    assert {"/", "/search/", "/announcements/", "/results/", "/platforms/", "/api/docs", "/api/openapi.json", "/api/status", "/healthz"} <= links
     for link in links:
         if link.startswith("/static/"):
             continue

@@ -1,0 +1,85 @@
+"""The two full-text backends behind one interface: PostgreSQL tsvector + GIN, SQLite FTS5.
+
+Both index the same jieba tokens (``segment.index_tokens``) and are queried with
+the same tokens (``segment.query_tokens``); every query token must match (AND).
+``match(tokens, scope)`` returns an ORM filter for ``Entry`` querysets,
+so filters, ordering and paging stay ordinary Django ORM.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
+__all__ = ["clear", "fts_query", "match", "tsquery", "tsvector_literal", "write"]
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(title: list[str], body: list[str]) -> str:
+    """A tsvector in its input syntax: title words at position 1 with weight A, other words at position 2.
+
+    Built by hand so that PostgreSQL's parser never re-cuts the jieba words.
+    """
+    in_title = set(title)
+    parts = [f"{_lexeme(t)}:1A" for t in title]
+    parts += [f"{_lexeme(t)}:2" for t in body if t not in in_title]
+    return " ".join(parts)
+
+
+def tsquery(tokens: list[str], scope: str = "all") -> str:
+    """Every token (``all``); every token in the title (``title``: ``'a':A & 'b':A``); or every token but not
+    all of them in the title (``rest``)."""
+    every = " & ".join(_lexeme(t) for t in tokens)
+    in_title = " & ".join(f"{_lexeme(t)}:A" for t in tokens)
+    return {"all": every, "title": in_title, "rest": f"{every} & !({in_title})"}[scope]
+
+
+def _fts_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts_query(tokens: list[str], scope: str = "all") -> str:
+    every = " AND ".join(_fts_phrase(t) for t in tokens)
+    return {"all": every, "title": f"title : ({every})", "rest": f"({every}) NOT title : ({every})"}[scope]
+
+
+def write(entry_id: int, title: list[str], body: list[str]) -> None:
+    """Store the tokens of entry ``entry_id`` (replacing what was there)."""
+    vendor = connection.vendor
+    with connection.cursor() as cur:
+        if vendor == "postgresql":
+            cur.execute("UPDATE portal_entry SET search = %s::tsvector WHERE id = %s", [tsvector_literal(title, body), entry_id])
+        elif vendor == "sqlite":
+            in_title = set(title)
+            cur.execute("DELETE FROM portal_entry_fts WHERE rowid = %s", [entry_id])
+            cur.execute(
+                "INSERT INTO portal_entry_fts (rowid, title, body) VALUES (%s, %s, %s)",
+                [entry_id, " ".join(title), " ".join(t for t in body if t not in in_title)],
+            )
+
+
+def clear(entry_id: int) -> None:
+    """Nothing of entry ``entry_id`` can be found any more (withdrawn record)."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("UPDATE portal_entry SET search = NULL WHERE id = %s", [entry_id])
+        elif connection.vendor == "sqlite":
+            cur.execute("DELETE FROM portal_entry_fts WHERE rowid = %s", [entry_id])
+
+
+def match(tokens: list[str], scope: str = "all") -> Q:
+    """ORM filter: entries containing every token (``all``), every token in the title (``title``), or the
+    ``all`` matches that are not ``title`` matches (``rest``)."""
+    if connection.vendor == "postgresql":
+        return Q(RawSQL("portal_entry.search @@ %s::tsquery", [tsquery(tokens, scope)], output_field=BooleanField()))
+    if connection.vendor == "sqlite":
+        return Q(id__in=RawSQL("SELECT rowid FROM portal_entry_fts WHERE portal_entry_fts MATCH %s", [fts_query(tokens, scope)]))
+    # Other databases (not supported by etender): a substring scan of the title.
+    q = Q()
+    for t in tokens:
+        q &= Q(title__icontains=t)
+    return q if scope != "rest" else Q(pk__in=[])
