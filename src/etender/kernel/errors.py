@@ -38,11 +38,11 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E014": ("批次序号已用于不同内容（重放或伪造）", "This batch sequence was used for different content (replay or forgery)", 409),
     "E015": ("平台未登记或未启用", "The platform is not registered or not active", 403),
     "E016": ("交换数据校验未通过", "Exchanged records failed validation", 422),
-    # Disclosure portal of the public service platform (docs/portal.md).
-    "E040": ("检索条件无效", "Invalid search parameter", 422),
-    "E041": ("检索词过长", "The search words are too long", 422),
-    "E042": ("只能翻阅前10000条结果，请缩小检索范围", "Only the first 10,000 results can be paged through; narrow the search", 422),
-    "E043": ("该记录已被来源交易平台撤回", "The source platform has withdrawn this record", 410),
+    "E030": ("见证请求格式错误", "Malformed witness request", 400),
+    "E031": ("日志未在见证方登记（来源未知）", "Unknown log: no registered, active platform signs this origin", 404),
+    "E032": ("检查点未经该日志登记的密钥有效签名", "The checkpoint is not validly signed by the log's registered key", 403),
+    "E033": ("与见证方已记录的检查点冲突", "Conflicts with the checkpoint the witness holds for this log", 409),
+    "E034": ("一致性证明未通过验证", "The consistency proof does not verify", 422),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),

@@ -44,6 +44,7 @@ __all__ = [
     "MemoryNodes",
     "NodeSource",
     "consistency_proof",
+    "consistency_roots",
     "empty_root",
     "inclusion_proof",
     "leaf_hash",
@@ -309,6 +310,48 @@ def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: 
         return sn == 0 and hmac.compare_digest(fr, old_root) and hmac.compare_digest(sr, new_root)
     except Exception:  # a verifier never raises
         return False
+
+
+def consistency_roots(old_size: int, new_size: int, proof: Sequence[bytes], *, h: Hasher = sha256) -> tuple[bytes, bytes] | None:
+    """The pair (old root, new root) that a consistency proof rebuilds (RFC 9162 §2.1.4.2), or None.
+
+    Defined only for ``0 < old_size < new_size`` with ``old_size`` not a power
+    of two: only then does the proof itself carry the old tree's first subtree,
+    so both roots follow from the proof alone.  A witness uses it to tell a
+    forged proof (it does not rebuild the log-signed new root) from evidence
+    of a fork (it rebuilds the signed new root, so the log's signature commits
+    to an old root other than the one the witness holds).  ``None`` for
+    malformed input or when the old root is not determined; never raises.
+    ``verify_consistency(m, n, r_m, r_n, p)`` is true exactly when this returns
+    ``(r_m, r_n)``, for those sizes.
+    """
+    try:
+        digest = _digest_size(h)
+        if not (_is_uint(old_size) and _is_uint(new_size) and new_size <= MAX_TREE_SIZE and 0 < old_size < new_size):
+            return None
+        if old_size & (old_size - 1) == 0:
+            return None
+        path = _hash_list(proof, digest)
+        if not path or len(path) != _consistency_length(old_size, new_size):
+            return None
+        fn, sn = old_size - 1, new_size - 1
+        while fn & 1:
+            fn, sn = fn >> 1, sn >> 1
+        fr = sr = path[0]
+        for c in path[1:]:
+            if sn == 0:
+                return None
+            if fn & 1 or fn == sn:
+                fr = node_hash(c, fr, h)
+                sr = node_hash(c, sr, h)
+                while not fn & 1 and fn != 0:
+                    fn, sn = fn >> 1, sn >> 1
+            else:
+                sr = node_hash(sr, c, h)
+            fn, sn = fn >> 1, sn >> 1
+        return (fr, sr) if sn == 0 else None
+    except Exception:  # like the verifiers, never raises
+        return None
 
 
 # --------------------------------------------------------------------------- internals

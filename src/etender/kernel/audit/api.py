@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import StreamingHttpResponse
 from ninja import Router, Schema
 
@@ -9,9 +11,15 @@ from etender.kernel.errors import RuleViolation
 from etender.kernel.web.api import AUTH, ErrorOut
 
 from . import log
-from .models import AuditEntry, Checkpoint
+from .models import AuditEntry, Checkpoint, WitnessState
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class CosignatureOut(Schema):
+    witness: str
+    key_id: str
+    timestamp: int
 
 
 class CheckpointOut(Schema):
@@ -21,6 +29,7 @@ class CheckpointOut(Schema):
     reason: str
     origin: str
     verifier_key: str
+    cosignatures: list[CosignatureOut] = []
 
 
 class InclusionOut(Schema):
@@ -37,7 +46,27 @@ class ConsistencyOut(Schema):
 
 
 def checkpoint_out(cp: Checkpoint) -> dict:
-    return {"size": cp.size, "root": cp.root, "note": cp.note, "reason": cp.reason, "origin": log.origin(), "verifier_key": log.verifier_key()}
+    """The note carries the log's signature and every witness cosignature received so far (docs/witness.md)."""
+    cosigs = list(cp.cosignatures.all())
+    return {
+        "size": cp.size,
+        "root": cp.root,
+        "note": cp.note + "".join(c.line for c in cosigs),
+        "reason": cp.reason,
+        "origin": log.origin(),
+        "verifier_key": log.verifier_key(),
+        "cosignatures": [{"witness": c.witness, "key_id": c.key_id, "timestamp": c.timestamp} for c in cosigs],
+    }
+
+
+class WitnessStateOut(Schema):
+    url: str
+    verifier_key: str
+    size: int
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str
+    last_success_at: datetime | None
 
 
 def _check_size(size: int) -> int:
@@ -48,7 +77,7 @@ def _check_size(size: int) -> int:
 
 
 def latest(request):
-    cp = Checkpoint.objects.order_by("-size").first()
+    cp = Checkpoint.objects.prefetch_related("cosignatures").order_by("-size").first()
     if cp is None:
         raise RuleViolation("E005", detail_zh="尚无检查点", detail_en="no checkpoint yet")
     return checkpoint_out(cp)
@@ -56,7 +85,7 @@ def latest(request):
 
 def checkpoints(request, after: int = -1, limit: int = 100):
     limit = max(1, min(limit, 1000))
-    return [checkpoint_out(cp) for cp in Checkpoint.objects.filter(size__gt=after).order_by("size")[:limit]]
+    return [checkpoint_out(cp) for cp in Checkpoint.objects.prefetch_related("cosignatures").filter(size__gt=after).order_by("size")[:limit]]
 
 
 def inclusion(request, index: int, size: int):
@@ -74,6 +103,10 @@ def consistency(request, old: int, new: int):
     return {"old_size": old, "new_size": new, "proof": [p.hex() for p in log.consistency(old, new)]}
 
 
+def witnesses(request):
+    return list(WitnessState.objects.order_by("url"))
+
+
 def export(request):
     if not request.user.is_staff:
         raise RuleViolation("E006", detail_zh="仅平台工作人员和监督人员可导出日志", detail_en="staff only")
@@ -87,5 +120,6 @@ def log_router() -> Router:
     router.get("/log/checkpoints", response={200: list[CheckpointOut], **ERRORS}, auth=None, summary="Checkpoints with size greater than `after`")(checkpoints)
     router.get("/log/proof/inclusion", response={200: InclusionOut, **ERRORS}, auth=None, summary="RFC 6962 inclusion proof of leaf `index` in the tree of `size` leaves")(inclusion)
     router.get("/log/proof/consistency", response={200: ConsistencyOut, **ERRORS}, auth=None, summary="RFC 6962 consistency proof between two tree sizes")(consistency)
+    router.get("/log/witnesses", response={200: list[WitnessStateOut], **ERRORS}, auth=None, summary="The witnesses this log submits its checkpoints to, and how far each has cosigned")(witnesses)
     router.get("/log/export", auth=AUTH, response={200: None, **ERRORS}, summary="The whole log as JSON lines for `etender verify-log` (staff)")(export)
     return router

@@ -61,3 +61,34 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.size} {self.root[:16]}"
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature line on one of this log's checkpoints (docs/witness.md).
+
+    Checkpoints are append-only rows, so cosignatures that arrive later are
+    kept beside them; the log API serves the note with these lines appended.
+    """
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.CharField(_("witness"), max_length=255)  # the witness's key name
+    key_id = models.CharField(max_length=8)  # hex
+    timestamp = models.BigIntegerField(_("cosigned at (POSIX seconds)"))
+    line = models.TextField()  # "— <witness> <base64>\n", verified before it is stored
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["checkpoint", "witness"]
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness", "key_id"], name="cosignature_once")]
+
+
+class WitnessState(models.Model):
+    """This log as one witness knows it, seen from the log: pinned witness key, the size it holds, retries."""
+
+    url = models.CharField(max_length=300, unique=True)  # the witness's submission prefix, e.g. <hub>/api/witness/v1
+    verifier_key = models.CharField(max_length=400, blank=True, default="")  # pinned (setting, or first contact)
+    size = models.BigIntegerField(default=0)  # the tree size of the latest checkpoint the witness cosigned, as far as we know
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    last_success_at = models.DateTimeField(null=True, blank=True)
