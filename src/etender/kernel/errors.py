@@ -43,6 +43,10 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E032": ("检查点未经该日志登记的密钥有效签名", "The checkpoint is not validly signed by the log's registered key", 403),
     "E033": ("与见证方已记录的检查点冲突", "Conflicts with the checkpoint the witness holds for this log", 409),
     "E034": ("一致性证明未通过验证", "The consistency proof does not verify", 422),
+    # Open data (OCDS) of the public service platform (docs/open-data.md).
+    "E035": ("开放数据查询参数无效", "Invalid open-data query parameter", 400),
+    "E036": ("ocid 无效：须为本平台前缀加招标项目编号", "Invalid ocid: this publisher's prefix and a tender project code expected", 400),
+    "E037": ("该 ocid 无公开数据", "No open data for this ocid", 404),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),
