@@ -38,6 +38,17 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E014": ("批次序号已用于不同内容（重放或伪造）", "This batch sequence was used for different content (replay or forgery)", 409),
     "E015": ("平台未登记或未启用", "The platform is not registered or not active", 403),
     "E016": ("交换数据校验未通过", "Exchanged records failed validation", 422),
+    # Entity registry and single sign-on through the public service platform (docs/identity.md).
+    "E020": ("公共服务平台暂时无法访问，请稍后再试", "The public service platform cannot be reached; try again later", 503),
+    "E021": ("登录请求已失效或不匹配，请重新登录", "The sign-in request has expired or does not match; sign in again", 400),
+    "E022": ("公共服务平台的身份令牌无效", "The identity token of the public service platform is not valid", 401),
+    "E023": ("公共服务平台未同意登录", "The public service platform did not allow the sign-in", 403),
+    "E024": ("本平台未配置公共服务平台统一身份认证", "Sign-in with the public service platform is not configured on this platform", 404),
+    "E025": ("该市场主体已被暂停", "The market entity is suspended", 403),
+    "E026": ("该账号不属于任何市场主体", "This account does not belong to a market entity", 403),
+    "E027": ("本平台已有同一统一社会信用代码的主体，须经公共服务平台核验后方可关联", "An entity with this credit code is already registered on this platform: it can be joined only after the public service platform has verified the entity", 409),
+    "E028": ("数字证书或公钥无效", "Invalid digital certificate or public key", 422),
+    "E029": ("有效期无效或已届满", "The validity period is not valid or has ended", 422),
     "E030": ("见证请求格式错误", "Malformed witness request", 400),
     "E031": ("日志未在见证方登记（来源未知）", "Unknown log: no registered, active platform signs this origin", 404),
     "E032": ("检查点未经该日志登记的密钥有效签名", "The checkpoint is not validly signed by the log's registered key", 403),
@@ -119,6 +130,7 @@ BASIS: dict[str, str] = {
     "E145": "招标投标法 46; 条例 57", "E146": "条例 57", "E147": "条例 58", "E148": "招标投标法 47", "E149": "条例 60–61",
     "E150": "电子办法 40", "E151": "电子办法 49", "W152": "政府采购法 42", "E153": "网络安全法 21", "E154": "电子办法 10",
     "E155": "电子办法 8–9, 54–55",
+    "E025": "电子办法 45", "E027": "电子办法 45", "E028": "电子办法 44(4); 电子签名法 16", "E029": "电子签名法 13",
 }
 
 
