@@ -67,6 +67,19 @@ class Record(models.Model):
         constraints = [models.UniqueConstraint(fields=["dataset", "key"], name="record_key_unique")]
 
 
+class UniqueValue(models.Model):
+    """The values of UniqueValue fields (e.g. 500 PROJECT_NAME) held by current records, for indexed uniqueness checks."""
+
+    dataset = models.CharField(max_length=8)
+    field = models.CharField(max_length=40)
+    value = models.CharField(max_length=2000)
+    key = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dataset", "field", "value"], name="unique_value_once")]
+        indexes = [models.Index(fields=["dataset", "key"], name="unique_value_key")]
+
+
 class FeedEntry(models.Model):
     """The change feed: ``seq`` is assigned under a lock held until commit, so readers never see a gap fill in later."""
 

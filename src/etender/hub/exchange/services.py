@@ -17,7 +17,7 @@ from etender.kernel.codes import CodeError, normalize_uscc, validate_uscc
 from etender.kernel.errors import RuleViolation
 from etender.kernel.events import publish_on_commit
 
-from .models import Batch, FeedEntry, Platform, Record
+from .models import Batch, FeedEntry, Platform, Record, UniqueValue
 
 MAX_BATCH_RECORDS = 500
 FEED_LOCK = 0x68756266  # "hubf"
@@ -73,6 +73,24 @@ def _validate(platform: Platform, records: list[dict[str, Any]]) -> list[dict[st
     """Per-record coded errors of the exchange standard (kernel.exchange); empty means every record is valid."""
     from etender.kernel.exchange import validate_envelope
 
+    from etender.kernel.exchange import DATASETS
+
+    # What the checks need from the database, fetched once per batch (not once per record).
+    pairs = {(r.get("dataset"), r.get("key")) for r in records if isinstance(r.get("dataset"), str) and isinstance(r.get("key"), str)}
+    previous_of = {(d, k): data for d, k, data in Record.objects.filter(dataset__in={d for d, _ in pairs}, key__in={k for _, k in pairs}).values_list("dataset", "key", "data") if (d, k) in pairs}
+    parents = {str((r.get("record") or {}).get("TENDER_PROJECT_CODE")) for r in records if isinstance(r.get("record"), dict)}
+    stored_parents = set(Record.objects.filter(dataset="501", key__in=parents, deleted=False).values_list("key", flat=True))
+    wanted = {
+        (r["dataset"], f.name, str(r["record"][f.name]))
+        for r in records
+        if isinstance(r.get("dataset"), str) and r["dataset"] in DATASETS and isinstance(r.get("record"), dict)
+        for f in DATASETS[r["dataset"]].fields
+        if f.unique and isinstance(r["record"].get(f.name), str)
+    }
+    holders: dict[tuple[str, str, str], set[str]] = {}
+    for d, f, v, k in UniqueValue.objects.filter(value__in={v for _, _, v in wanted}).values_list("dataset", "field", "value", "key"):
+        holders.setdefault((d, f, v), set()).add(k)
+
     problems: list[dict[str, Any]] = []
     for i, item in enumerate(records):
         envelope = {
@@ -83,15 +101,17 @@ def _validate(platform: Platform, records: list[dict[str, Any]]) -> list[dict[st
             "source": {"platform": platform.code, "occurred_at": item.get("occurred_at")},
         }
         dataset, key = envelope["dataset"], envelope["key"]
-        previous = Record.objects.filter(dataset=dataset, key=key).values_list("data", flat=True).first() if isinstance(dataset, str) and isinstance(key, str) else None
+        previous = previous_of.get((dataset, key)) if isinstance(dataset, str) and isinstance(key, str) else None
 
         def lookup(name: str, value: str, _key=key, _batch=records[:i]) -> bool:
-            if "." in name:  # uniqueness: does another record already use this value?
+            if "." in name:  # uniqueness: does another current record (stored, or earlier in this batch) use this value?
                 ds, field = name.split(".", 1)
-                return Record.objects.filter(dataset=ds, deleted=False, **{f"data__{field}": value}).exclude(key=_key).exists()
-            # parent exists (e.g. the 501 tender project), stored or earlier in this batch
-            return Record.objects.filter(dataset=name, deleted=False, data__TENDER_PROJECT_CODE=value).exists() or any(
-                r.get("dataset") == name and (r.get("record") or {}).get("TENDER_PROJECT_CODE") == value for r in _batch
+                if holders.get((ds, field, value), set()) - {_key}:
+                    return True
+                return any(r.get("dataset") == ds and r.get("key") != _key and (r.get("record") or {}).get(field) == value for r in _batch)
+            # parent exists (the 501 tender project, whose key is its code), stored or earlier in this batch
+            return (name == "501" and value in stored_parents) or any(
+                r.get("dataset") == name and r.get("op", "upsert") != "delete" and (r.get("record") or {}).get("TENDER_PROJECT_CODE") == value for r in _batch
             )
 
         for err in validate_envelope(envelope, lookup=lookup, previous=previous):
@@ -135,6 +155,20 @@ def _region(dataset: str, record: dict[str, Any], batch_regions: dict[str, str])
     return region[:6]
 
 
+def _unique_values(rec: Record) -> None:
+    """Keep the UniqueValue index in step with the record's current version."""
+    from etender.kernel.exchange import DATASETS
+
+    UniqueValue.objects.filter(dataset=rec.dataset, key=rec.key).delete()
+    if rec.deleted or rec.dataset not in DATASETS:
+        return
+    UniqueValue.objects.bulk_create(
+        UniqueValue(dataset=rec.dataset, field=f.name, value=str(rec.data[f.name])[:2000], key=rec.key)
+        for f in DATASETS[rec.dataset].fields
+        if f.unique and rec.data.get(f.name) not in (None, "")
+    )
+
+
 @transaction.atomic
 def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: list[dict[str, Any]], signature: str) -> dict[str, Any]:
     """Store a signed batch once: a retry gets the same answer, a forged or replayed one is refused and nothing is stored."""
@@ -173,6 +207,7 @@ def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: li
                 setattr(rec, name, value)
             rec.save(update_fields=["version", *fields])
         FeedEntry.objects.create(seq=seq, record=rec, platform=platform, dataset=rec.dataset, key=rec.key, op=op, version=rec.version, data=rec.data, exchanged_at=now, origin_code=origin_code, origin_name=origin_name, region_code=region)
+        _unique_values(rec)
         seq += 1
         stored.append(rec)
     from etender.hub.portal.services import disclosure_index_records  # the portal's index, in this transaction

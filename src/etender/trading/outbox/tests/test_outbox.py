@@ -179,3 +179,58 @@ def test_the_lifecycle_reaches_the_hub_feed(hub, lifecycle):
     public_506 = items[-1]["record"]
     assert "BID_OPENING_CONTENT" in public_506 and "OPEN_COMPERE" not in public_506  # restricted stays home
     assert services.backlog()["undelivered"] == 0
+
+
+@pytest.mark.slow
+def test_kill_9_for_60_s_in_the_middle_of_10000_events(hub):
+    """The acceptance run: events keep coming while the hub is SIGKILLed for 60 s; every record arrives exactly once, in order."""
+    import threading
+
+    from django.db import connections
+
+    total_tenders = 3334  # × 3 records = 10,002 events
+    produced = threading.Event()
+    errors: list[BaseException] = []
+
+    def produce():
+        try:
+            for n in range(1, total_tenders + 1):
+                queue_tender(n)
+                if n % 50 == 0:
+                    time.sleep(0.05)  # a steady stream, not one burst
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            produced.set()
+            connections.close_all()
+
+    def delivered_count() -> int:
+        return OutboxEntry.objects.filter(delivered_at__isnull=False).count()
+
+    producer = threading.Thread(target=produce)
+    producer.start()
+    killed_at = None
+    restarted = False
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        services.deliver_if_pending()
+        if killed_at is None and delivered_count() >= 3000:
+            hub.kill()  # kill -9 of the hub, mid-stream
+            killed_at = time.monotonic()
+        if killed_at is not None and not restarted and time.monotonic() - killed_at >= 60:
+            hub.start()
+            restarted = True  # delivery resumes by itself at the next back-off step (≤ 30 s)
+        if produced.is_set() and restarted and not OutboxEntry.objects.filter(delivered_at__isnull=True).exists():
+            break
+        time.sleep(0.02)
+    producer.join()
+    assert not errors, errors
+    assert killed_at is not None and restarted
+    assert OutboxEntry.objects.count() == total_tenders * 3 == 10002
+    assert services.backlog()["undelivered"] == 0
+    items = feed(hub)
+    assert len(items) == 10002
+    assert len({(i["dataset"], i["key"]) for i in items}) == 10002 and {i["version"] for i in items} == {1}  # exactly once
+    assert [i["seq"] for i in items] == list(range(items[0]["seq"], items[0]["seq"] + 10002))  # no gaps
+    expected = [e.key for e in OutboxEntry.objects.order_by("id")]
+    assert [i["key"] for i in items] == expected  # in the order of the business changes
