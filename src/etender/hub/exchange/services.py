@@ -193,7 +193,7 @@ def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: li
     seq = _next_feed_seq()
     regions: dict[str, str] = {}
     stored: list[Record] = []
-    for item in records:
+    for index, item in enumerate(records):
         op = item.get("op", "upsert")
         origin_code, origin_name = _origin(platform, item.get("origin"))
         region = _region(item["dataset"], item["record"], regions)
@@ -201,7 +201,7 @@ def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: li
         rec, created = Record.objects.get_or_create(dataset=item["dataset"], key=item["key"], defaults={"platform": platform, **fields})
         if not created:
             if rec.platform_id != platform.pk:
-                raise RuleViolation("E006", detail_zh=f"记录 {item['key']} 属于其他平台", detail_en=f"record {item['key']} belongs to another platform")
+                raise RuleViolation("E006", detail_zh=f"记录 {item['key']} 属于其他平台", detail_en=f"record {item['key']} belongs to another platform", params={"errors": [{"index": index, "code": "E006", "field": "key", "message_zh": f"记录 {item['key']} 属于其他平台", "message_en": f"record {item['key']} belongs to another platform"}]})
             rec.version += 1
             for name, value in fields.items():
                 setattr(rec, name, value)

@@ -17,6 +17,8 @@ class OutboxEntry(models.Model):
     created_at = models.DateTimeField(_("created at"))
     batch = models.BigIntegerField(_("batch sequence"), null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("refused by the hub at"), null=True, blank=True)
+    rejection = models.TextField(_("the hub's reason"), blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -95,14 +95,14 @@ def _state() -> DeliveryState:
 @transaction.atomic
 def next_batch() -> tuple[int, list[OutboxEntry]] | None:
     """The oldest undelivered batch; assigns a new one from the undelivered entries if none is pending."""
-    pending = OutboxEntry.objects.filter(delivered_at__isnull=True, batch__isnull=False).order_by("batch").values_list("batch", flat=True).first()
+    pending = OutboxEntry.objects.filter(delivered_at__isnull=True, rejected_at__isnull=True, batch__isnull=False).order_by("batch").values_list("batch", flat=True).first()
     if pending is None:
-        ids = list(OutboxEntry.objects.select_for_update().filter(delivered_at__isnull=True, batch__isnull=True).order_by("id").values_list("id", flat=True)[:BATCH_SIZE])
+        ids = list(OutboxEntry.objects.select_for_update().filter(delivered_at__isnull=True, rejected_at__isnull=True, batch__isnull=True).order_by("id").values_list("id", flat=True)[:BATCH_SIZE])
         if not ids:
             return None
         pending = ids[0]
         OutboxEntry.objects.filter(id__in=ids).update(batch=pending)
-    return pending, list(OutboxEntry.objects.filter(batch=pending).order_by("id"))
+    return pending, list(OutboxEntry.objects.filter(batch=pending, rejected_at__isnull=True).order_by("id"))
 
 
 def batch_body(sequence: int, entries: list[OutboxEntry]) -> dict[str, Any]:
@@ -126,6 +126,14 @@ def _post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             return e.code, {}
 
 
+def _refused_indexes(status: int, answer: dict[str, Any], n: int) -> list[int]:
+    """Which records of a refused batch the hub will never take (E016 per-record errors, E006 a key it gives to another platform)."""
+    if status not in (403, 422) or answer.get("code") not in ("E016", "E006"):
+        return []
+    indexes = sorted({e.get("index") for e in (answer.get("params") or {}).get("errors", []) if isinstance(e.get("index"), int) and 0 <= e["index"] < n})
+    return indexes
+
+
 def deliver(*, max_batches: int = 20) -> int:
     """Send pending batches to ``ETENDER_HUB_URL`` in order; returns how many records were delivered."""
     hub = getattr(settings, "ETENDER_HUB_URL", "")
@@ -145,8 +153,19 @@ def deliver(*, max_batches: int = 20) -> int:
             status, answer = _post(hub.rstrip("/") + "/api/exchange/v1/batches", batch_body(sequence, entries))
         except (OSError, ValueError) as exc:
             status, answer = 0, {"message": repr(exc)}
+        refused = _refused_indexes(status, answer, len(entries))
+        if refused:
+            # Records the hub will never take (a code another platform owns, a record it finds invalid) are set
+            # aside with its reason for the operator; the rest of the batch is regrouped and goes on, so one bad
+            # record cannot stop the platform's disclosure.
+            with transaction.atomic():
+                for i in refused:
+                    OutboxEntry.objects.filter(pk=entries[i].pk).update(rejected_at=clock.now(), rejection=json.dumps(answer, ensure_ascii=False)[:4000])
+                OutboxEntry.objects.filter(batch=sequence, rejected_at__isnull=True).update(batch=None)
+            log.error("hub refused %d record(s) of batch %s: %s", len(refused), sequence, answer.get("message", ""))
+            continue
         if status == 200:
-            OutboxEntry.objects.filter(batch=sequence).update(delivered_at=clock.now())
+            OutboxEntry.objects.filter(batch=sequence, rejected_at__isnull=True).update(delivered_at=clock.now())
             delivered += len(entries)
             DeliveryState.objects.filter(pk=state.pk).update(attempts=0, next_attempt_at=None, last_error="", last_success_at=clock.now())
             continue
@@ -161,7 +180,7 @@ def deliver(*, max_batches: int = 20) -> int:
 
 def deliver_if_pending() -> int:
     """``deliver`` when something waits: one indexed query when idle, so the worker can ask many times a second."""
-    if not OutboxEntry.objects.filter(delivered_at__isnull=True).exists():
+    if not OutboxEntry.objects.filter(delivered_at__isnull=True, rejected_at__isnull=True).exists():
         return 0
     return deliver()
 
@@ -169,7 +188,8 @@ def deliver_if_pending() -> int:
 def backlog() -> dict[str, Any]:
     state = _state()
     return {
-        "undelivered": OutboxEntry.objects.filter(delivered_at__isnull=True).count(),
+        "undelivered": OutboxEntry.objects.filter(delivered_at__isnull=True, rejected_at__isnull=True).count(),
+        "refused": OutboxEntry.objects.filter(rejected_at__isnull=False).count(),
         "attempts": state.attempts,
         "next_attempt_at": state.next_attempt_at,
         "last_error": state.last_error,

@@ -72,6 +72,21 @@ def next_serial(name: str) -> int:
     return Counter.objects.select_for_update().get(pk=counter.pk).value
 
 
+def project_serial(n: int) -> int:
+    """The 6-digit serial of a project code within this platform's block of the region's serial space.
+
+    Several trading platforms number projects in the same region and year; the
+    hub assigns each a block (``ETENDER_CODE_BLOCK`` 1–9: serials b00001–b99999),
+    so their codes can never collide.  Block 0 (default) is a region's only platform.
+    """
+    block = int(getattr(settings, "ETENDER_CODE_BLOCK", 0) or 0)
+    if block == 0:
+        return n
+    if n > 99_999:
+        raise RuleViolation("E007", detail_zh="本平台本年度该地区项目编号已用尽", detail_en="this platform's project numbers for the region and year are used up")
+    return block * 100_000 + n
+
+
 def platform_code() -> str:
     return settings.ETENDER_PLATFORM_CODE
 
@@ -207,7 +222,7 @@ def project_create(*, actor: Actor, owner: Entity, data: dict[str, Any]) -> Proj
     raise_all(problems)
     now = clock.now()
     year = local_day(now).year
-    serial = next_serial(f"project:{region}:{year}")
+    serial = project_serial(next_serial(f"project:{region}:{year}"))
     project = Project.objects.create(
         code=make_project_code(region, year, serial),
         region_code=region,

@@ -106,6 +106,25 @@ def test_hub_downtime_loses_and_duplicates_nothing(hub, frozen_clock):
     assert services.backlog()["undelivered"] == 0
 
 
+def test_a_record_the_hub_refuses_is_set_aside_and_the_rest_goes_on(hub, frozen_clock):
+    """No poison pill: a record the hub will never take (here a lot whose tender project it has never seen) is kept
+    with the hub's reason for the operator; the records around it are delivered in order."""
+    from django.db import transaction
+
+    from etender.kernel.exchange.examples import EXAMPLES
+
+    queue_tender(1)
+    with transaction.atomic():
+        services.outbox_add(dataset="502", record={**EXAMPLES["502"], "TENDER_PROJECT_CODE": "E3301062026999999001", "BID_SECTION_CODE": "E3301062026999999001001"})
+    queue_tender(2)
+    assert services.deliver() == 6
+    assert [i["dataset"] for i in feed(hub)] == ["500", "501", "502"] * 2
+    refused = OutboxEntry.objects.get(rejected_at__isnull=False)
+    assert refused.key == "E3301062026999999001001" and "X008" in refused.rejection
+    assert services.backlog()["undelivered"] == 0 and services.backlog()["refused"] == 1
+    assert services.deliver_if_pending() == 0
+
+
 # --------------------------------------------------------------------------- the business changes feed the outbox
 
 
