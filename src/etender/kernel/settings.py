@@ -12,6 +12,9 @@ Environment variables (all optional):
 ``ETENDER_SECRET_KEY``     Django secret (default: generated once per instance in the var dir)
 ``ETENDER_DEBUG``          ``1`` for debug pages
 ``ETENDER_ALLOWED_HOSTS``  comma-separated host names (default: ``*``; set it in production)
+``ETENDER_SSO_ISSUER``, ``ETENDER_SSO_CLIENT_ID``, ``ETENDER_SSO_CLIENT_SECRET`` (or ``ETENDER_SSO_CLIENT_SECRET_FILE``),
+``ETENDER_SSO_REDIRECT_URI``  sign-in with the hub account on trading and supervision platforms
+                              (``etender.kernel.sso``; docs/identity.md)
 """
 
 from __future__ import annotations
@@ -176,6 +179,11 @@ def build(*, service: str, package: str, apps: list[str], title: str) -> dict[st
         "DATA_UPLOAD_MAX_MEMORY_SIZE": 10 * 1024 * 1024,
         "FILE_UPLOAD_MAX_MEMORY_SIZE": 2 * 1024 * 1024,
         "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+        "ETENDER_SSO_ISSUER": os.environ.get("ETENDER_SSO_ISSUER", "").rstrip("/"),
+        "ETENDER_SSO_CLIENT_ID": os.environ.get("ETENDER_SSO_CLIENT_ID", ""),
+        "ETENDER_SSO_CLIENT_SECRET": os.environ.get("ETENDER_SSO_CLIENT_SECRET", ""),
+        "ETENDER_SSO_CLIENT_SECRET_FILE": os.environ.get("ETENDER_SSO_CLIENT_SECRET_FILE", ""),
+        "ETENDER_SSO_REDIRECT_URI": os.environ.get("ETENDER_SSO_REDIRECT_URI", ""),
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,

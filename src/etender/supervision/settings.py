@@ -6,7 +6,12 @@ globals().update(
     build(
         service="supervision",
         package="etender.supervision",
-        apps=["etender.supervision.duties"],
+        apps=["etender.supervision.duties", "etender.supervision.people", "etender.kernel.sso"],
         title="招标投标行政监督平台",
     )
 )
+
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("etender.kernel.sso.context.sso")  # noqa: F821
+ETENDER_SSO_USER_HANDLER = "etender.supervision.people.services.user_from_sso"  # sign-in with the hub account (docs/identity.md)
+ETENDER_SSO_BASE_TEMPLATE = "duties/base.html"
+ETENDER_SSO_LANDING = "people_me"

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("etender.kernel.web.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("etender.kernel.sso.urls")),
+    path("", include("etender.supervision.people.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(extra_context=duties_views.LOGIN_CONTEXT), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", duties_views.department_index, name="home"),

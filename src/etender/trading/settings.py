@@ -12,7 +12,7 @@ globals().update(
     build(
         service="trading",
         package="etender.trading",
-        apps=["etender.trading.accounts", "etender.trading.tenders", "etender.trading.bids", "etender.trading.outbox"],
+        apps=["etender.trading.accounts", "etender.trading.tenders", "etender.trading.bids", "etender.trading.outbox", "etender.kernel.sso"],
         title=os.environ.get("ETENDER_PLATFORM_NAME", "电子招标投标交易平台"),
     )
 )
@@ -20,5 +20,11 @@ globals().update(
 ETENDER_PLATFORM_CODE = os.environ.get("ETENDER_PLATFORM_CODE", "91330100MA2AAAAA0B")
 ETENDER_HUB_URL = os.environ.get("ETENDER_HUB_URL", "")  # the public service platform; empty: no exchange
 ETENDER_PUBLIC_URL = os.environ.get("ETENDER_PUBLIC_URL", "")  # this platform's own address, for record links
+ETENDER_CODE_BLOCK = int(os.environ.get("ETENDER_CODE_BLOCK", "0") or 0)  # 1–9: this platform's block of project serials (hub-assigned)
+ETENDER_TRADE_SYSTEM_NO = os.environ.get("ETENDER_TRADE_SYSTEM_NO", "")  # 交易系统编号 (data set 501), assigned at certification
 ETENDER_PROCEDURES = ["etender.trading.procedures.open_tender"]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("etender.trading.tenders.context.unread")  # noqa: F821
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("etender.kernel.sso.context.sso")  # noqa: F821
+ETENDER_SSO_USER_HANDLER = "etender.trading.accounts.services.user_from_sso"  # sign-in with the hub account (docs/identity.md)
+ETENDER_SSO_BASE_TEMPLATE = "trading/base.html"
+ETENDER_SSO_LANDING = "entity"

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("etender.kernel.web.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("etender.kernel.sso.urls")),
     path("", include("etender.trading.web_urls")),
 ]

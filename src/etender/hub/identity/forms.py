@@ -32,7 +32,7 @@ class EntityFields(CodedForm):
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=50)
     region_code = forms.ChoiceField(label=_("Region"), choices=region_choices("33"))
-    address = forms.CharField(label=_("Address"), max_length=300, required=False, help_text=_("Required of tenderers and agencies."))
+    address = forms.CharField(label=_("Registered address"), max_length=300, required=False, help_text=_("Required of tenderers and agencies."))
     email = forms.CharField(label=_("Entity e-mail"), max_length=254, required=False, help_text=_("Required of tenderers and agencies."))
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from oauth2_provider.views import AuthorizationView as DotAuthorizationView
 
 from etender.kernel.audit.actors import Actor
+from etender.kernel.codes import region_full_name
 from etender.kernel.errors import RuleViolation, RuleViolations, violations_of
 from etender.kernel.web.forms import apply_violations
 
@@ -167,6 +168,7 @@ def entity(request):
             "users": ent.users.select_related("user"),
             "base_template": BASE,
             "nav": "entity",
+            "region_name": region_full_name(ent.region_code),
         },
     )
 

@@ -83,3 +83,27 @@ class BidderKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity.name} {self.key_id}"
+
+
+class HubIdentity(models.Model):
+    """A local user who signs in with an account of the public service platform (OIDC issuer + subject).
+
+    Such users have no local password; ``entity_code`` and ``verified`` are
+    what the hub said at the last sign-in (docs/identity.md).
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_identity")
+    issuer = models.CharField(_("identity provider"), max_length=200)
+    subject = models.CharField(_("subject identifier"), max_length=255)
+    entity_code = models.CharField(_("unified social credit code"), max_length=18)
+    verified = models.BooleanField(_("verified by the public service platform"), default=False)
+    linked_at = models.DateTimeField(_("linked at"))
+    last_sign_in_at = models.DateTimeField(_("last sign-in"))
+
+    class Meta:
+        verbose_name = _("public service platform account")
+        verbose_name_plural = _("public service platform accounts")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="hub_identity_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.subject})"

@@ -169,3 +169,101 @@ def bidder_key_register(*, actor: Actor, entity: Entity, key_json: dict[str, Any
     )
     audit_record(actor=actor, action="entity.key_registered", obj=entity, data={"key_id": kid})
     return key
+
+
+def _sso_username(preferred: str) -> str:
+    """A local user name for a hub account that cannot collide with local accounts: ``<hub user name>@hub``."""
+    import re
+
+    base = (re.sub(r"[^A-Za-z0-9_.+\-]", "", preferred or "") or "user")[:140] + "@hub"
+    name, n = base, 1
+    while User.objects.filter(username=name).exists():
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+@transaction.atomic
+def user_from_sso(*, request, claims: dict[str, Any], issuer: str) -> Any:
+    """The local user of someone who signed in with the hub account (``ETENDER_SSO_USER_HANDLER``).
+
+    Finds or creates the user linked to (issuer, sub), and the local entity of
+    the hub's ``entity`` claim by its credit code, with a membership.  A local
+    entity that already has users of its own is joined only if the hub has
+    verified the entity (E027): registering a code at the hub must not open
+    somebody else's account here.  Roles the hub lists are added, never removed.
+    """
+    from .models import HubIdentity
+
+    sub = str(claims.get("sub") or "")
+    ent = claims.get("entity") if isinstance(claims.get("entity"), dict) else None
+    if not sub or ent is None or not ent.get("uscc"):
+        raise RuleViolation("E026")
+    code = check_credit_code(str(ent["uscc"]), field="uscc")
+    verified = ent.get("verified") is True
+    if ent.get("status") == "suspended":
+        raise RuleViolation("E025")
+    roles = [r for r in ent.get("roles") or [] if r in ("tenderer", "agency", "bidder")]
+    now = clock.now()
+    full_name = str(claims.get("name") or "")[:150]
+    email = str(claims.get("email") or "")[:254]
+
+    link = HubIdentity.objects.select_for_update().select_related("user").filter(issuer=issuer, subject=sub).first()
+    created_user = link is None
+    if link is None:
+        user = User.objects.create_user(username=_sso_username(str(claims.get("preferred_username") or "")), email=email, first_name=full_name)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        link = HubIdentity.objects.create(user=user, issuer=issuer, subject=sub, entity_code=code, verified=verified, linked_at=now, last_sign_in_at=now)
+    else:
+        user = link.user
+        user.first_name, user.email = full_name or user.first_name, email or user.email
+        user.save(update_fields=["first_name", "email"])
+        link.entity_code, link.verified, link.last_sign_in_at = code, verified, now
+        link.save(update_fields=["entity_code", "verified", "last_sign_in_at"])
+
+    entity = Entity.objects.select_for_update().filter(credit_code=code).first()
+    created_entity = entity is None
+    if entity is None:
+        contact = ent.get("contact") if isinstance(ent.get("contact"), dict) else {}
+        region = str(ent.get("region_code") or "")
+        try:
+            check_region(region)
+        except RuleViolation:
+            region = "330000"
+        entity = Entity.objects.create(
+            credit_code=code,
+            name=str(ent.get("name") or code)[:200],
+            is_tenderer="tenderer" in roles,
+            is_agency="agency" in roles,
+            is_bidder="bidder" in roles,
+            legal_representative=str(ent.get("legal_representative") or "")[:50],
+            region_code=region,
+            address=str(ent.get("address") or "")[:300],
+            contact_name=str(contact.get("name") or full_name)[:50],
+            contact_phone=str(contact.get("phone") or "")[:30],
+            email=str(ent.get("email") or contact.get("email") or "")[:254],
+            registered_at=now,
+        )
+    membership = Membership.objects.filter(user=user).select_related("entity").first()
+    if membership is not None and membership.entity_id != entity.pk:
+        raise RuleViolation("E006", detail_zh=f"该账号已关联 {membership.entity.name}", detail_en=f"this account is linked to {membership.entity.name}")
+    if membership is None:
+        local_users = Membership.objects.filter(entity=entity, user__hub_identity__isnull=True).exists()
+        if local_users and not verified:
+            raise RuleViolation("E027", detail_zh=code, detail_en=code)
+        role = Membership.Role.ADMIN if ent.get("user_role") == "admin" else Membership.Role.STAFF
+        membership = Membership.objects.create(user=user, entity=entity, role=role)
+    added = [r for r in roles if not getattr(entity, f"is_{r}")]
+    if added:
+        for r in added:
+            setattr(entity, f"is_{r}", True)
+        entity.save(update_fields=[f"is_{r}" for r in added])
+    actor = Actor(user_id=user.pk, username=user.get_username(), ip=getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR"), entity_code=code)
+    audit_record(
+        actor=actor,
+        action="account.sso_signed_in",
+        obj=entity,
+        data={"issuer": issuer, "subject": sub, "verified": verified, "created_user": created_user, "created_entity": created_entity, "roles_added": added},
+    )
+    return user

@@ -172,3 +172,18 @@ def test_management_command_registers_a_client(db, tmp_path, capsys):
     from django.contrib.auth.hashers import check_password
 
     assert check_password("z" * 40, app.client_secret)
+
+
+def test_rp_initiated_logout_ends_the_hub_session(registered, client_app):
+    _, user = registered
+    browser = signed_in(user)
+    verifier, challenge = pkce()
+    code = parse_qs(urlparse(start(browser, challenge=challenge)["Location"]).query)["code"][0]
+    id_token = exchange(code, verifier).json()["id_token"]
+    r = browser.get("/o/logout/", {"id_token_hint": id_token, "client_id": "trading-a", "post_logout_redirect_uri": "http://rp.example/"})
+    assert r.status_code == 302 and r["Location"] == "http://rp.example/"
+    assert "_auth_user_id" not in browser.session
+    # only registered addresses
+    browser = signed_in(user)
+    r = browser.get("/o/logout/", {"id_token_hint": id_token, "client_id": "trading-a", "post_logout_redirect_uri": "http://evil.example/"})
+    assert r.status_code == 400 and "Location" not in r
