@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -45,6 +46,10 @@ def url(name: str) -> str:
     return f"http://127.0.0.1:{port(next(i for i in INSTANCES if i.name == name))}"
 
 
+#: Services whose users sign in with the hub account (OpenID Connect, docs/identity.md).
+SSO_SERVICES = ("trading", "supervision")
+
+
 def _env(inst: Instance, var_dir: Path) -> dict[str, str]:
     env = {
         **os.environ,
@@ -59,6 +64,12 @@ def _env(inst: Instance, var_dir: Path) -> dict[str, str]:
     if inst.service == "trading":
         env["ETENDER_HUB_URL"] = url("hub")
         env["ETENDER_PUBLIC_URL"] = f"http://127.0.0.1:{port(inst)}"
+        env["ETENDER_CODE_BLOCK"] = str([i.name for i in INSTANCES if i.service == "trading"].index(inst.name) + 1)
+    if inst.service in SSO_SERVICES:  # sign-in with the hub account; the secret is in <var>/<instance>.sso-client-secret
+        env["ETENDER_SSO_ISSUER"] = url("hub") + "/o"
+        env["ETENDER_SSO_CLIENT_ID"] = inst.name
+        for k in ("ETENDER_SSO_CLIENT_SECRET", "ETENDER_SSO_CLIENT_SECRET_FILE", "ETENDER_SSO_REDIRECT_URI"):
+            env.pop(k, None)
     return env
 
 
@@ -87,6 +98,21 @@ def prepare(var_dir: Path, *, reset: bool = False) -> None:
             _cli("manage", "hub", "--name", hub.name, "register_platform", inst.platform_code, inst.title, key, "--url", f"http://127.0.0.1:{port(inst)}", "--activate"),
             env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL,
         )
+    # Single sign-on: each trading and supervision platform is an OIDC client of the hub (redirect URIs follow --port-offset).
+    for inst in INSTANCES:
+        if inst.service not in SSO_SERVICES:
+            continue
+        secret_file = var_dir / f"{inst.name}.sso-client-secret"
+        if not secret_file.exists():
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(32))
+        subprocess.run(
+            _cli("manage", "hub", "--name", hub.name, "oidc_client", "--client-id", inst.name, "--title", inst.title, "--secret-file", str(secret_file),
+                 "--redirect-uri", f"http://127.0.0.1:{port(inst)}/sso/callback/", "--post-logout-redirect-uri", f"http://127.0.0.1:{port(inst)}/"),
+            env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL,
+        )
+    subprocess.run(_cli("manage", "hub", "--name", hub.name, "seed_identity_demo"), env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL)
 
 
 def _wait_healthy(port: int, timeout: float = 60) -> bool:
@@ -136,6 +162,8 @@ def banner(var_dir: Path) -> str:
         "    trading A/B: tenderer (招标人), agency (招标代理), bidder1 … bidder4 (投标人), admin (平台运营),",
         "                 officer, notary (开标保管人 of the open tender, with admin)",
         "    hub, supervision: admin; supervision also fgw, zjt (department staff)",
+        "  One hub account for every platform: tongqu (浙江通衢建设有限公司, registered at the hub) signs in on trading A/B and",
+        f"    supervision with 使用公共服务平台账号登录; register more at {url('hub')}/identity/register/",
         f"  Sealing keys: {keys}/trading-a/bidder1.key.json …, custodian keys: {keys}/trading-a/custodian-1-officer.key.json …",
         "    seal a bid:  etender bid seal --key …/bidder1.key.json --tender <招标项目编号> --lot <标段编号> --bidder <信用代码> --price 9800000 --file bid.pdf --out bid.etenv",
         "",
