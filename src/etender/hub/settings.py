@@ -51,3 +51,7 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
 }
+
+# Upward interconnection (电子办法 45): this hub's operator code, and the upper-level hub its feed is forwarded to.
+ETENDER_HUB_CODE = os.environ.get("ETENDER_HUB_CODE", "12330000MB0000000E")
+ETENDER_UPPER_HUB_URL = os.environ.get("ETENDER_UPPER_HUB_URL", "")
