@@ -17,7 +17,7 @@ from pydantic import Field
 from etender.kernel.errors import RuleViolation
 from etender.kernel.web.api import ErrorOut
 
-from . import packages, selectors
+from . import packages, selectors, services
 
 router = Router(tags=["opendata"])
 ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -91,7 +91,8 @@ def release_package(request, after: str | None = _AFTER, since: str | None = _SI
     start = _start(after, since)
     size = selectors.parse_int(limit, field="limit", default=selectors.DEFAULT_LIMIT, low=1, high=selectors.MAX_LIMIT)
     tp = selectors.tender_project_of(ocid) if ocid else None
-    releases, nxt = selectors.release_page(after=start, limit=size, tender_project=tp)
+    upto = services.process_index_update()
+    releases, nxt = selectors.release_page(after=start, limit=size, tender_project=tp, upto=upto)
     params = {"after": nxt, "limit": size, **({"ocid": ocid} if ocid else {})}
     next_url = request.build_absolute_uri(f"{request.path}?{urlencode(params)}")
     return packages.release_package(releases, uri=request.build_absolute_uri(), policy_url=_policy(request), next_url=next_url)
@@ -107,6 +108,7 @@ def release_package(request, after: str | None = _AFTER, since: str | None = _SI
 )
 def record_package(request, ocid: str | None = _OCID):
     tp = selectors.tender_project_of(ocid or "")  # E036 also when missing
+    services.process_index_update()
     releases = selectors.record_releases(tp)
     if not releases:
         raise RuleViolation("E037", detail_zh=ocid, detail_en=ocid, field="ocid")
@@ -125,7 +127,8 @@ def record_package(request, ocid: str | None = _OCID):
 def releases_jsonl(request, after: str | None = _AFTER, since: str | None = _SINCE, ocid: str | None = _OCID):
     start = _start(after, since)
     tp = selectors.tender_project_of(ocid) if ocid else None
-    lines = (json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in selectors.iter_releases(after=start, tender_project=tp))
+    upto = services.process_index_update()
+    lines = (json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in selectors.iter_releases(after=start, tender_project=tp, upto=upto))
     response = StreamingHttpResponse((line.encode() for line in lines), content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ocds-releases.jsonl"'
     return response

@@ -193,11 +193,26 @@ def _text(*parts: tuple[str, object]) -> str | None:
 
 def _clean(obj: Any) -> Any:
     """Drop ``None``, empty strings, empty objects and empty arrays (OCDS: omit what is unknown)."""
-    if isinstance(obj, dict):
-        out = {k: _clean(v) for k, v in obj.items()}
-        return {k: v for k, v in out.items() if v not in (None, "", {}, [])}
-    if isinstance(obj, list):
-        return [c for c in (_clean(v) for v in obj) if c not in (None, "", {}, [])]
+    if type(obj) is dict:
+        out = {}
+        for k, v in obj.items():
+            if type(v) is dict or type(v) is list:
+                v = _clean(v)
+                if v:
+                    out[k] = v
+            elif v is not None and v != "":
+                out[k] = v
+        return out
+    if type(obj) is list:
+        out_list = []
+        for v in obj:
+            if type(v) is dict or type(v) is list:
+                v = _clean(v)
+                if v:
+                    out_list.append(v)
+            elif v is not None and v != "":
+                out_list.append(v)
+        return out_list
     return obj
 
 

@@ -17,6 +17,9 @@ be published there yet:
 
 So the cursor ``after=<position>`` never skips a release and never returns one twice, whatever
 is exchanged between two pages (a corrected record is a new release: its version is in the id).
+
+Reads go up to the feed position of the derived index (:mod:`.models`), never beyond: the API
+brings the index up to date (``services.process_index_update``) before it reads.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from etender.kernel.exchange import public_key, public_view
 
 from . import conf
 from .mapping import GATED_BY, MAPPED, Context, Meta, build_releases, split
+from .models import IndexState, Member
 
 #: Feed entries read per query.
 CHUNK: Final = 500
@@ -104,9 +108,9 @@ def _gates(tps: set[str]) -> dict[tuple[str, str], int]:
     """(506|511, bid section) -> feed position of the first opening record / candidate publicity covering it."""
     if not tps:
         return {}
-    gate_records = Record.objects.filter(dataset__in=_GATES, data__TENDER_PROJECT_CODE__in=sorted(tps))
+    gate_records = Member.objects.filter(tender_project__in=sorted(tps), dataset__in=_GATES).values("record_id")
     out: dict[tuple[str, str], int] = {}
-    for seq, dataset, data in FeedEntry.objects.filter(record__in=gate_records, op="upsert").values_list("seq", "dataset", "data"):
+    for seq, dataset, data in FeedEntry.objects.filter(record_id__in=gate_records, op="upsert").values_list("seq", "dataset", "data"):
         for section in split(data.get("BID_SECTION_CODES") if isinstance(data, dict) else None):
             k = (dataset, section)
             if k not in out or seq < out[k]:
@@ -120,11 +124,11 @@ def _recs(queryset) -> list[_Rec]:
 
 def _record_ids_of(tp: str):
     """Records of one tender project: the project (500) above it, the 501 itself and everything under it."""
-    project = Record.objects.filter(dataset="501", key=tp).values_list("data__PROJECT_CODE", flat=True).first()
-    q = Q(dataset="501", key=tp) | Q(dataset__in=[d for d in MAPPED if d not in ("500", "501")], key__startswith=tp, data__TENDER_PROJECT_CODE=tp)
-    if isinstance(project, str) and project:
-        q |= Q(dataset="500", key=project)
-    return Record.objects.filter(q).values("id")
+    project = Member.objects.filter(dataset="501", tender_project=tp).values_list("project", flat=True).first()
+    q = Q(tender_project=tp)
+    if project:
+        q |= Q(dataset="500", project=project)
+    return Member.objects.filter(q).values("record_id")
 
 
 def _map_chunk(ctx: Context, rows: list[dict[str, Any]], only_tp: str | None) -> Iterator[tuple[int, list[dict[str, Any]]]]:
@@ -140,7 +144,7 @@ def _map_chunk(ctx: Context, rows: list[dict[str, Any]], only_tp: str | None) ->
     # Tender projects under the projects of this chunk (a project is in every such ocid).
     under: dict[str, list[str]] = defaultdict(list)
     if projects:
-        for key, project in Record.objects.filter(dataset="501", deleted=False, data__PROJECT_CODE__in=sorted(projects)).values_list("key", "data__PROJECT_CODE"):
+        for key, project in Member.objects.filter(dataset="501", project__in=sorted(projects), record__deleted=False).values_list("tender_project", "project"):
             if only_tp is None or key == only_tp:
                 under[project].append(key)
     first_501 = _first_upserts(Record.objects.filter(dataset="501", key__in=sorted(tps | {k for keys in under.values() for k in keys})))
@@ -165,12 +169,12 @@ def _map_chunk(ctx: Context, rows: list[dict[str, Any]], only_tp: str | None) ->
     q = Q()
     for ds, gate_ds in GATED_BY.items():
         if lifted_sections[gate_ds]:
-            q |= Q(dataset=ds, data__BID_SECTION_CODE__in=sorted(lifted_sections[gate_ds]))
+            q |= Q(dataset=ds, section__in=sorted(lifted_sections[gate_ds]))
     if opening_projects:
-        q |= Q(dataset="500", key__in=sorted(opening_projects))
+        q |= Q(dataset="500", project__in=sorted(opening_projects))
     seq_of: dict[int, int] = {}
     if q:
-        recs = _recs(Record.objects.filter(q, deleted=False))
+        recs = _recs(Record.objects.filter(id__in=Member.objects.filter(q).values("record_id"), deleted=False))
         seq_of = _current_seqs([rec.pk for rec in recs])
         for rec in sorted(recs, key=lambda x: seq_of.get(x.pk, 0)):
             if rec.dataset == "500":
@@ -207,10 +211,8 @@ def _map_chunk(ctx: Context, rows: list[dict[str, Any]], only_tp: str | None) ->
         yield seq, out
 
 
-def _rows(*, after: int, upto: int | None, limit: int, only_tp: str | None) -> list[dict[str, Any]]:
-    qs = FeedEntry.objects.filter(seq__gt=after, dataset__in=MAPPED)
-    if upto is not None:
-        qs = qs.filter(seq__lte=upto)
+def _rows(*, after: int, upto: int, limit: int, only_tp: str | None) -> list[dict[str, Any]]:
+    qs = FeedEntry.objects.filter(seq__gt=after, seq__lte=upto, dataset__in=MAPPED)
     if only_tp is not None:
         qs = qs.filter(record_id__in=_record_ids_of(only_tp))
     return list(qs.order_by("seq").values(*_ROW_FIELDS)[:limit])
@@ -218,8 +220,10 @@ def _rows(*, after: int, upto: int | None, limit: int, only_tp: str | None) -> l
 
 def release_page(*, after: int = 0, limit: int = DEFAULT_LIMIT, tender_project: str | None = None, upto: int | None = None) -> tuple[list[dict[str, Any]], int]:
     """Releases after feed position ``after``: at least ``limit`` unless the feed ends (the releases
-    standing at one position are never split), and the position to continue from."""
+    standing at one position are never split), and the position to continue from.  Nothing after
+    ``upto`` (default: the position of the derived index) is read."""
     ctx = conf.context()
+    upto = indexed_position() if upto is None else min(upto, indexed_position())
     out: list[dict[str, Any]] = []
     cursor = after
     chunk = min(CHUNK, limit + 20)
@@ -235,9 +239,9 @@ def release_page(*, after: int = 0, limit: int = DEFAULT_LIMIT, tender_project: 
         chunk = CHUNK
 
 
-def iter_releases(*, after: int = 0, tender_project: str | None = None) -> Iterator[dict[str, Any]]:
-    """Every release after ``after`` up to the feed position current at the start, read in chunks (flat memory)."""
-    upto = last_position()
+def iter_releases(*, after: int = 0, tender_project: str | None = None, upto: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every release after ``after`` up to ``upto`` (default: the derived index's position at the start), read in chunks (flat memory)."""
+    upto = indexed_position() if upto is None else min(upto, indexed_position())
     cursor = after
     while cursor < upto:
         releases, nxt = release_page(after=cursor, limit=CHUNK, tender_project=tender_project, upto=upto)
@@ -247,14 +251,15 @@ def iter_releases(*, after: int = 0, tender_project: str | None = None) -> Itera
         cursor = nxt
 
 
-def last_position() -> int:
-    return FeedEntry.objects.aggregate(m=Max("seq"))["m"] or 0
+def indexed_position() -> int:
+    """The feed position up to which the derived index is complete (and open data can be read)."""
+    return IndexState.objects.filter(pk=1).values_list("position", flat=True).first() or 0
 
 
 def position_since(moment: datetime) -> int:
     """The cursor just before the first feed entry exchanged at or after ``moment``."""
     first = FeedEntry.objects.filter(exchanged_at__gte=moment).aggregate(m=Min("seq"))["m"]
-    return first - 1 if first is not None else last_position()
+    return first - 1 if first is not None else FeedEntry.objects.aggregate(m=Max("seq"))["m"] or 0
 
 
 def record_releases(tender_project: str) -> list[dict[str, Any]] | None:
@@ -313,7 +318,7 @@ def parse_since(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         moment = None
-    if moment is None or moment.tzinfo is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}T.*", value):
+    if moment is None or moment.tzinfo is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}T.*", value) or not 1900 <= moment.year <= 9000:
         raise RuleViolation("E035", detail_zh="since 应为带时区偏移的 RFC 3339 时间", detail_en="since must be an RFC 3339 time with an offset", field="since")
     return moment
 

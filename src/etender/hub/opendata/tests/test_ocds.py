@@ -312,6 +312,8 @@ def test_jsonl_is_the_release_package_content(platform, client):
         ("/api/ocds/release-package?after=1e3", 400, "E035"),
         ("/api/ocds/release-package?since=yesterday", 400, "E035"),
         ("/api/ocds/release-package?since=2025-03-10T09:00:00", 400, "E035"),  # no offset
+        ("/api/ocds/release-package?since=0001-01-01T00:00:00%2B05:00", 400, "E035"),  # before year 1 in UTC
+        ("/api/ocds/releases.jsonl?since=9999-12-31T23:59:59-05:00", 400, "E035"),  # after year 9999 in UTC
         ("/api/ocds/release-package?ocid=ocds-other1-E3301062025000037001", 400, "E036"),
         ("/api/ocds/release-package?ocid=ocds-e7t3nd-%3Cscript%3E", 400, "E036"),
         ("/api/ocds/release-package?limit=" + "9" * 50, 422, "E001"),
@@ -344,3 +346,25 @@ def test_openapi_documents_the_endpoints(client):
     params = {p["name"] for p in spec["paths"]["/api/ocds/release-package"]["get"]["parameters"]}
     assert params == {"after", "since", "limit", "ocid"}
     assert "application/x-ndjson" in spec["paths"]["/api/ocds/releases.jsonl"]["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize("path", ["/api/ocds/release-package", "/api/ocds/record-package", "/api/ocds/releases.jsonl"])
+def test_no_query_gives_a_server_error(client, platform, path):
+    """Whatever the query string, the answer is the data or a coded 4xx."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    send(platform, example_tender())
+    values = st.one_of(st.text(max_size=30), st.integers(-(10**20), 10**20).map(str), st.sampled_from([EXAMPLE_OCID, "2025-03-10T09:00:00+08:00", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "1e9", " 1"]))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(st.dictionaries(st.sampled_from(["after", "since", "limit", "ocid", "other"]), values, max_size=4))
+    def check(params):
+        r = client.get(path, params)
+        assert r.status_code < 500, (params, r.status_code)
+        if r.status_code >= 400:
+            assert r.json()["code"] in {"E001", "E035", "E036", "E037"}, (params, r.content)
+        elif path.endswith(".jsonl"):
+            b"".join(r.streaming_content)
+
+    check()
