@@ -368,3 +368,65 @@ def test_no_query_gives_a_server_error(client, platform, path):
             b"".join(r.streaming_content)
 
     check()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_paging_under_concurrent_writers():
+    """Readers page while four platforms send processes (bidder lists before their opening records) at the same time."""
+    import threading
+
+    from django.db import connection
+
+    from etender.hub.opendata.testing import SignedPlatform
+
+    from .conftest import ACTOR
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL concurrency")
+    senders = [SignedPlatform(40 + i) for i in range(4)]
+    for s in senders:
+        s.register(ACTOR)
+    done = threading.Event()
+    failures: list[BaseException] = []
+    seen: list[tuple[str, str]] = []
+
+    def reader():
+        c = Client()
+        url = "/api/ocds/release-package?limit=9"
+        try:
+            while True:
+                finished = done.is_set()
+                page = c.get(url).json()
+                seen.extend((r["ocid"], r["id"]) for r in page["releases"])
+                url = page["links"]["next"]
+                if finished and len(page["releases"]) < 9:
+                    break
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    def writer(k: int, sender: SignedPlatform):
+        try:
+            for i in range(3):
+                tender = process(100 * k + i + 1, platform=sender.code, lots=2)
+                sender.send(ACTOR, [e for no in ORDER if no != "506" for e in tender[no]])
+                sender.send(ACTOR, tender["506"])
+        except BaseException as exc:  # noqa: BLE001
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    r = threading.Thread(target=reader)
+    r.start()
+    writers = [threading.Thread(target=writer, args=(k + 1, s)) for k, s in enumerate(senders)]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join()
+    done.set()
+    r.join(timeout=120)
+    assert not failures, failures
+    assert len(seen) == len(set(seen)), "a release was returned twice"
+    final = [(r["ocid"], r["id"]) for r in all_pages(Client(), "/api/ocds/release-package?limit=1000")]
+    assert len(final) == 4 * 3 * 24 and set(seen) == set(final)
