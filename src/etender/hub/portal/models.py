@@ -1,9 +1,10 @@
 """The disclosure index: one entry per published exchange record, with its public view only.
 
-The search vector is not a model field: on PostgreSQL it is the column
-``portal_entry.search`` (tsvector, GIN index), on SQLite the FTS5 table
-``portal_entry_fts`` (rowid = entry id); both are created by migration 0002 and
-written by ``services`` in the same transaction as the entry.
+The search vectors are not model fields: on PostgreSQL they are the columns
+``portal_entry.search`` (every word) and ``portal_entry.title_search`` (the
+title's words), tsvector with GIN indexes; on SQLite the FTS5 table
+``portal_entry_fts(title, body)`` (rowid = entry id).  Migrations 0002 and 0003
+create them; ``services`` writes them in the same transaction as the entry.
 """
 
 from django.db import models

@@ -12,30 +12,24 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-__all__ = ["clear", "fts_query", "match", "tsquery", "tsvector_literal", "write"]
+__all__ = ["clear", "fts_query", "match", "title_rank", "tsquery", "tsvector_literal", "write"]
 
 
 def _lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(title: list[str], body: list[str]) -> str:
-    """A tsvector in its input syntax: title words at position 1 with weight A, other words at position 2.
+def tsvector_literal(*token_lists: list[str]) -> str:
+    """A tsvector in its input syntax (distinct words, no positions).
 
     Built by hand so that PostgreSQL's parser never re-cuts the jieba words.
     """
-    in_title = set(title)
-    parts = [f"{_lexeme(t)}:1A" for t in title]
-    parts += [f"{_lexeme(t)}:2" for t in body if t not in in_title]
-    return " ".join(parts)
+    return " ".join(_lexeme(t) for t in dict.fromkeys(t for tokens in token_lists for t in tokens))
 
 
-def tsquery(tokens: list[str], scope: str = "all") -> str:
-    """Every token (``all``); every token in the title (``title``: ``'a':A & 'b':A``); or every token but not
-    all of them in the title (``rest``)."""
-    every = " & ".join(_lexeme(t) for t in tokens)
-    in_title = " & ".join(f"{_lexeme(t)}:A" for t in tokens)
-    return {"all": every, "title": in_title, "rest": f"{every} & !({in_title})"}[scope]
+def tsquery(tokens: list[str]) -> str:
+    """``'a' & 'b'``: every token."""
+    return " & ".join(_lexeme(t) for t in tokens)
 
 
 def _fts_phrase(token: str) -> str:
@@ -52,7 +46,10 @@ def write(entry_id: int, title: list[str], body: list[str]) -> None:
     vendor = connection.vendor
     with connection.cursor() as cur:
         if vendor == "postgresql":
-            cur.execute("UPDATE portal_entry SET search = %s::tsvector WHERE id = %s", [tsvector_literal(title, body), entry_id])
+            cur.execute(
+                "UPDATE portal_entry SET search = %s::tsvector, title_search = %s::tsvector WHERE id = %s",
+                [tsvector_literal(title, body), tsvector_literal(title), entry_id],
+            )
         elif vendor == "sqlite":
             in_title = set(title)
             cur.execute("DELETE FROM portal_entry_fts WHERE rowid = %s", [entry_id])
@@ -66,16 +63,40 @@ def clear(entry_id: int) -> None:
     """Nothing of entry ``entry_id`` can be found any more (withdrawn record)."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("UPDATE portal_entry SET search = NULL WHERE id = %s", [entry_id])
+            cur.execute("UPDATE portal_entry SET search = NULL, title_search = NULL WHERE id = %s", [entry_id])
         elif connection.vendor == "sqlite":
             cur.execute("DELETE FROM portal_entry_fts WHERE rowid = %s", [entry_id])
+
+
+def title_rank(tokens: list[str]):
+    """An expression that is 1 for entries with every token in the title, else 0 (for ORDER BY)."""
+    from django.db.models import IntegerField
+
+    if connection.vendor == "postgresql":
+        return RawSQL("(portal_entry.title_search @@ %s::tsquery)::int", [tsquery(tokens)], output_field=IntegerField())
+    if connection.vendor == "sqlite":
+        return RawSQL(
+            "(portal_entry.id IN (SELECT rowid FROM portal_entry_fts WHERE portal_entry_fts MATCH %s))", [fts_query(tokens, "title")], output_field=IntegerField()
+        )
+    from django.db.models import Case, Value, When
+
+    cond = Q()
+    for t in tokens:
+        cond &= Q(title__icontains=t)
+    return Case(When(cond, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def match(tokens: list[str], scope: str = "all") -> Q:
     """ORM filter: entries containing every token (``all``), every token in the title (``title``), or the
     ``all`` matches that are not ``title`` matches (``rest``)."""
     if connection.vendor == "postgresql":
-        return Q(RawSQL("portal_entry.search @@ %s::tsquery", [tsquery(tokens, scope)], output_field=BooleanField()))
+        q = tsquery(tokens)
+        sql = {
+            "all": "portal_entry.search @@ %s::tsquery",
+            "title": "portal_entry.title_search @@ %s::tsquery",
+            "rest": "portal_entry.search @@ %s::tsquery AND NOT portal_entry.title_search @@ %s::tsquery",
+        }[scope]
+        return Q(RawSQL(sql, [q] * sql.count("%s"), output_field=BooleanField()))
     if connection.vendor == "sqlite":
         return Q(id__in=RawSQL("SELECT rowid FROM portal_entry_fts WHERE portal_entry_fts MATCH %s", [fts_query(tokens, scope)]))
     # Other databases (not supported by etender): a substring scan of the title.

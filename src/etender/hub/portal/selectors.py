@@ -7,15 +7,18 @@ passed.  Withdrawn entries answer E043, unknown or not-yet-visible ones E005.
 Ranking: with a query, entries that have every query word in their title come
 first, the others after; within each group the newest first (then the highest
 id, so paging is stable).  Without a query, or with ``sort=newest``: newest first.
-Both orders are served by index scans with LIMIT, so neither needs to rank every
-match (see docs/portal.md); counts stop at ``query.MAX_RESULTS``.
+Counts stop at ``query.MAX_RESULTS``; below that the matches are read through the
+GIN indexes and sorted, above it the date index is walked (the matches are then
+dense), so no query ranks every match (see docs/portal.md).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from etender.kernel import clock
@@ -77,34 +80,69 @@ class SearchPage:
         return self.params.offset + len(self.items)
 
 
-def _count(qs: QuerySet[Entry]) -> tuple[int, bool]:
-    n = qs.order_by().values("id")[: MAX_RESULTS + 1].count()
+@contextmanager
+def _bitmap_scans(on: bool):
+    """On PostgreSQL, make the planner reach the matches through the GIN indexes (bitmap scans) and sort them.
+
+    Its estimates for ``tsvector @@ tsquery`` combined with other filters are often far off (a word that is
+    common overall may never occur with the type asked for); it then walks the date index row by row,
+    reading each row's search vector from TOAST, and at a million rows takes seconds to find nothing.
+    Used where the number of matches is known to be small (≤ ``MAX_RESULTS``) and for the capped counts.
+    """
+    if not on or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_indexscan = off")
+        cur.execute("SET LOCAL enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cur.execute("SET LOCAL enable_indexscan = on")
+            cur.execute("SET LOCAL enable_seqscan = on")
+
+
+def _count(qs: QuerySet[Entry], *, text: bool = False) -> tuple[int, bool]:
+    """Matches up to MAX_RESULTS, and whether there are more."""
+    with _bitmap_scans(text):
+        n = qs.order_by().values("id")[: MAX_RESULTS + 1].count()
     return (MAX_RESULTS, True) if n > MAX_RESULTS else (n, False)
 
 
-def _ids(qs: QuerySet[Entry], start: int, stop: int) -> list[int]:
-    return list(qs.order_by(*NEWEST).values_list("id", flat=True)[start:stop]) if stop > start else []
+def _ids(qs: QuerySet[Entry], start: int, stop: int, *, few: bool = False) -> list[int]:
+    """Ids of ranks ``start``–``stop`` of ``qs`` in the order newest first; ``few``: the matches are few."""
+    if stop <= start:
+        return []
+    with _bitmap_scans(few):
+        return list(qs.order_by(*NEWEST).values_list("id", flat=True)[start:stop])
 
 
 def search(params: SearchParams, *, now: datetime | None = None) -> SearchPage:
     """One page of results for ``params`` (already checked by ``query.parse``)."""
     base = _filtered(params, now)
     off, size = params.offset, params.size
-    if not params.tokens:
+    words = list(params.tokens)
+    if not words:
         total, capped = _count(base)
         ids = _ids(base, off, off + size)
     else:
-        total, capped = _count(base.filter(searchindex.match(list(params.tokens))))
+        matches = base.filter(searchindex.match(words))
+        total, capped = _count(matches, text=True)
         if params.sort == "newest":
-            ids = _ids(base.filter(searchindex.match(list(params.tokens))), off, off + size)
+            ids = _ids(matches, off, off + size, few=not capped)
+        elif not capped:
+            # Few matches: rank them all in one statement, every word in the title first, then newest.
+            in_title = searchindex.title_rank(words)
+            with _bitmap_scans(True):
+                ids = list(matches.annotate(in_title=in_title).order_by("-in_title", *NEWEST).values_list("id", flat=True)[off : off + size])
         else:
-            # Group 1 (every word in the title) fills the first ranks; group 2 follows.  Reading group 1 up to
-            # the end of this page tells how many of its entries precede group 2 without counting all of them.
-            first = _ids(base.filter(searchindex.match(list(params.tokens), "title")), 0, off + size)
-            ids = first[off:]
-            if len(ids) < size:
-                skip = max(0, off - len(first))
-                ids += _ids(base.filter(searchindex.match(list(params.tokens), "rest")), skip, skip + size - len(ids))
+            # Many matches: group 1 (every word in the title) fills the first ranks, group 2 (the others) follows;
+            # each group is read newest first, through the GIN index when it is small, else along the date index.
+            in_title, title_capped = _count(base.filter(searchindex.match(words, "title")), text=True)
+            ids = _ids(base.filter(searchindex.match(words, "title")), off, min(off + size, in_title), few=not title_capped)
+            if len(ids) < size and not title_capped:
+                skip = max(0, off - in_title)
+                ids += _ids(base.filter(searchindex.match(words, "rest")), skip, skip + size - len(ids))
     by_id = Entry.objects.select_related("platform").in_bulk(ids)
     return SearchPage(params=params, items=[by_id[i] for i in ids if i in by_id], total=total, total_is_lower_bound=capped)
 

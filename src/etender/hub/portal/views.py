@@ -102,6 +102,9 @@ def record(request, pk):
         if shown is None:
             return _violation(request, RuleViolation("E040", detail_zh="version：没有这个版本", detail_en="version: no such version", field="version"))
     data = shown.data if shown is not None else entry.data
+    kind = disclosure.BY_SLUG.get(entry.kind)
+    first = {kind.title_field, kind.summary_field} if kind else set()
+    fields = sorted(disclosure.public_fields(entry.dataset, data, lang), key=lambda f: f["name"] not in first)  # title and main text first
     changes = _changes(versions, entry.dataset)
     return render(
         request,
@@ -109,9 +112,9 @@ def record(request, pk):
         {
             "nav": "search",
             "entry": entry,
-            "kind": disclosure.BY_SLUG.get(entry.kind),
+            "kind": kind,
             "dataset": disclosure.dataset_of(entry.dataset),
-            "fields": disclosure.public_fields(entry.dataset, data, lang),
+            "fields": fields,
             "shown": shown,
             "versions": versions,
             "changes": changes,

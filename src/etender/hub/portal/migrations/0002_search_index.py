@@ -1,8 +1,8 @@
 """The full-text index of the portal, per database vendor.
 
 PostgreSQL: a ``tsvector`` column ``search`` with a GIN index.  Services write it
-as a tsvector literal built from jieba tokens (title words weight A), so no
-text-search parser or dictionary of the server is involved.
+as a tsvector literal built from jieba tokens, so no text-search parser or
+dictionary of the server is involved (0003 adds the title's own column).
 
 SQLite: an FTS5 table ``portal_entry_fts(title, body)`` with the ``unicode61``
 tokenizer over space-joined jieba tokens; its rowid is the entry id.  (Not the

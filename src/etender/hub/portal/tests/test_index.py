@@ -10,7 +10,7 @@ from etender.kernel.calendar import TZ
 from etender.kernel.errors import RuleViolation
 from etender.kernel.exchange import DATASETS, public_view
 from etender.hub.exchange.models import Record
-from etender.hub.portal import query, selectors, services
+from etender.hub.portal import query, selectors
 from etender.hub.portal.models import Entry
 
 from .factory import Platform, Tender, envelope
@@ -219,9 +219,13 @@ def test_reindex_rebuilds_the_same_index(a):
     a.send(t.envelopes(*ALL))
     before = sorted(Entry.objects.values_list("dataset", "key", "title", "region_code", "industry_code"))
     Entry.objects.all().delete()
-    from etender.kernel.audit.actors import Actor
+    from io import StringIO
 
-    services.disclosure_reindex(actor=Actor.system("test"))
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("portal_reindex", stdout=out)
+    assert "portal: 11 records indexed" in out.getvalue()  # the 15 data sets less 508, 509, 519, 523
     assert sorted(Entry.objects.values_list("dataset", "key", "title", "region_code", "industry_code")) == before
     assert titles("道路", type="announcement") == ["西湖区文三路改造工程施工招标公告"]
 
@@ -258,3 +262,23 @@ def test_good_parameters():
     p = query.parse({"q": "  道路\x00 施工 ", "region": "330100", "page": "500", "type": "result", "industry": "e48"})
     assert p.tokens == ("道路", "施工") and p.region_prefix == "3301" and p.offset == 9980 and p.scope == ("result",) and p.industry == "E48"
     assert query.parse({"q": "，。、"}).tokens == ()
+
+
+@pytest.mark.parametrize("in_title", [4, 16])
+def test_ranking_is_the_same_when_matches_exceed_the_count_limit(a, monkeypatch, in_title):
+    """Above the count limit the groups are read along the date index; the order must not change."""
+    for i in range(1, 24):
+        a.send(Tender(i, f"第{i}号道路养护工程" if i <= in_title else f"第{i}号公园绿化工程", content="含道路修补", sent=f"202603{i:02d}090000").envelopes("500", "501", "502", "503"))
+    expected = [e.pk for e in find("道路", type="announcement", size="12")]
+    assert len(expected) == 12
+    monkeypatch.setattr(query, "MAX_RESULTS", 12)
+    monkeypatch.setattr(selectors, "MAX_RESULTS", 12)
+    got = []
+    for page in (1, 2, 3):
+        result = selectors.search(query.parse({"q": "道路", "type": "announcement", "size": "4", "page": str(page)}))
+        assert result.total == 12 and result.total_is_lower_bound
+        got += [e.pk for e in result.items]
+    assert got == expected
+    with pytest.raises(RuleViolation) as exc:
+        query.parse({"q": "道路", "size": "4", "page": "4"})
+    assert exc.value.code == "E042"
