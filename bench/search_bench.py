@@ -93,6 +93,9 @@ OBJECTS = {
     "数据中心": "数据中心机房建设，含机柜、供配电、精密空调、消防及动环监控系统。",
     "路灯": "更换路灯约{c}盏，采用LED光源并建设智能照明控制系统。",
 }
+INDUSTRY = {"小学": "P83", "中学": "P83", "幼儿园": "P83", "医院": "Q84", "卫生院": "Q84", "污水管网": "N77", "污水处理厂": "N77", "河道": "N76", "堤防": "N76",
+            "自来水厂": "D46", "供水管网": "D46", "变电站": "D44", "光伏电站": "D44", "公园": "N78", "路灯": "N78", "信息系统": "I65", "数据中心": "I65",
+            "安置房": "E47", "老旧小区": "E47", "图书馆": "E47", "体育馆": "E47", "养老院": "E47", "消防站": "E47", "社区服务中心": "E47"}
 ACTIVITIES = "新建 改建 扩建 改扩建 提升改造 综合整治 维修 养护 修缮 迁建 一期 二期 配套".split()
 SERVICES = (  # word, classification code, qualification
     ("施工", "A08", "市政公用工程施工总承包二级及以上"),
@@ -189,7 +192,7 @@ class Corpus:
             "tender_project_code": tender_code,
             "project_code": tender_code[:17],
             "region_code": county,
-            "industry_code": "",
+            "industry_code": INDUSTRY.get(obj, "E48"),
             "category": classification,
             "published_at": published,
             "data": data,
@@ -267,7 +270,9 @@ def values(row: dict, plat) -> tuple:
 def load_postgresql(rows_iter, plats, rng) -> dict:
     from django.db import connection
 
-    from etender.hub.portal.searchindex import tsvector_literal
+    from types import SimpleNamespace
+
+    from etender.hub.portal.searchindex import filter_terms, tsvector_literal
 
     timings: dict[str, float] = {}
     with connection.cursor() as cur:
@@ -284,8 +289,10 @@ def load_postgresql(rows_iter, plats, rng) -> dict:
             for row in rows_iter:
                 g0 = time.perf_counter()
                 title, body = tokens_of(row)
-                vec, title_vec = tsvector_literal(title, body), tsvector_literal(title)
-                v = values(row, rng.choice(plats))
+                plat = rng.choice(plats)
+                terms = filter_terms(SimpleNamespace(kind=row["kind"], region_code=row["region_code"], industry_code=row["industry_code"], category=row["category"], source_code=plat[1]))
+                vec, title_vec = tsvector_literal(title, body, terms), tsvector_literal(title, terms)
+                v = values(row, plat)
                 gen += time.perf_counter() - g0
                 copy.write_row((*v, vec, title_vec))
     raw.commit()
@@ -382,7 +389,7 @@ def make_queries(n: int, corpus: Corpus, plats, seed: int) -> list[dict]:
             words = list(dict.fromkeys(r.sample(pool, terms)))
         q: dict[str, str] = {"q": " ".join(words)}
         if r.random() < 0.35:
-            for f in r.sample(("type", "region", "date", "platform"), r.randint(1, 2)):
+            for f in r.sample(("type", "region", "date", "platform", "industry"), r.randint(1, 2)):
                 if f == "type":
                     q["type"] = r.choice(("announcement", "result", "publicity", "opening"))
                 elif f == "region":
@@ -390,6 +397,8 @@ def make_queries(n: int, corpus: Corpus, plats, seed: int) -> list[dict]:
                 elif f == "date":
                     start = END - timedelta(days=r.randrange(30, SPAN_DAYS))
                     q["from"], q["to"] = start.date().isoformat(), (start + timedelta(days=90)).date().isoformat()
+                elif f == "industry":
+                    q["industry"] = r.choice(("E48", "P83", "N77", "E47"))
                 else:
                     q["platform"] = r.choice(plats)[1]
         u = r.random()
@@ -505,7 +514,7 @@ def main() -> None:
         "all queries": list(range(len(queries))),
         "1 word": [i for i, q in enumerate(queries) if len(q["q"].split()) == 1],
         "2–3 words": [i for i, q in enumerate(queries) if len(q["q"].split()) > 1],
-        "with filters": [i for i, q in enumerate(queries) if set(q) & {"type", "region", "from", "platform"}],
+        "with filters": [i for i, q in enumerate(queries) if set(q) & {"type", "region", "from", "platform", "industry"}],
         "page 1": [i for i, q in enumerate(queries) if q["page"] == "1"],
         "page 50 (offset 980)": [i for i, q in enumerate(queries) if q["page"] == "50"],
         "page 400 (offset 7,980)": [i for i, q in enumerate(queries) if q["page"] == "400"],

@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-__all__ = ["clear", "fts_query", "match", "title_rank", "tsquery", "tsvector_literal", "write"]
+__all__ = ["clear", "filter_terms", "fts_query", "match", "query_terms", "title_rank", "tsquery", "tsvector_literal", "write"]
 
 
 def _lexeme(token: str) -> str:
@@ -32,6 +32,47 @@ def tsquery(tokens: list[str]) -> str:
     return " & ".join(_lexeme(t) for t in tokens)
 
 
+# Filter values as lexemes (PostgreSQL).  With type, region, platform, industry and classification inside the
+# search vectors, a filtered full-text query is answered by the GIN index alone: counting its matches needs no
+# row of the table.  A leading space keeps these lexemes apart from words (a query word never holds a space).
+
+
+def _prefixes(value: str, lengths: tuple[int, ...]) -> list[str]:
+    return list(dict.fromkeys(value[:n] for n in lengths if len(value) >= n))
+
+
+def filter_terms(entry) -> list[str]:
+    """The filter lexemes of an entry: its type (and `` listed`` for the default search scope), every prefix
+    of its region, industry and classification that a filter may name, and its source platform."""
+    from .disclosure import DEFAULT_SCOPE
+
+    terms = [f" k:{entry.kind}"]
+    if entry.kind in DEFAULT_SCOPE:
+        terms.append(" listed")
+    terms += [f" r:{p}" for p in _prefixes(entry.region_code, (2, 4, 6))]
+    terms += [f" i:{p}" for p in _prefixes(entry.industry_code, (1, 3, 5))]
+    terms += [f" c:{p}" for p in _prefixes(entry.category, (1, 3, 5, 7))]
+    if entry.source_code:
+        terms.append(f" p:{entry.source_code}")
+    return terms
+
+
+def query_terms(params) -> list[str]:
+    """The filter lexemes a search asks for (see ``query.SearchParams``)."""
+    from .disclosure import DEFAULT_SCOPE
+
+    terms = [" listed"] if tuple(params.scope) == DEFAULT_SCOPE else [f" k:{params.scope[0]}"]
+    if params.region:
+        terms.append(f" r:{params.region_prefix}")
+    if params.industry:
+        terms.append(f" i:{params.industry}")
+    if params.category:
+        terms.append(f" c:{params.category}")
+    if params.platform:
+        terms.append(f" p:{params.platform}")
+    return terms
+
+
 def _fts_phrase(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
@@ -41,14 +82,16 @@ def fts_query(tokens: list[str], scope: str = "all") -> str:
     return {"all": every, "title": f"title : ({every})", "rest": f"({every}) NOT title : ({every})"}[scope]
 
 
-def write(entry_id: int, title: list[str], body: list[str]) -> None:
-    """Store the tokens of entry ``entry_id`` (replacing what was there)."""
+def write(entry, title: list[str], body: list[str]) -> None:
+    """Store the words of ``entry`` (replacing what was there); on PostgreSQL with its filter lexemes."""
     vendor = connection.vendor
+    entry_id = entry.pk
     with connection.cursor() as cur:
         if vendor == "postgresql":
+            terms = filter_terms(entry)
             cur.execute(
                 "UPDATE portal_entry SET search = %s::tsvector, title_search = %s::tsvector WHERE id = %s",
-                [tsvector_literal(title, body), tsvector_literal(title), entry_id],
+                [tsvector_literal(title, body, terms), tsvector_literal(title, terms), entry_id],
             )
         elif vendor == "sqlite":
             in_title = set(title)
@@ -68,7 +111,7 @@ def clear(entry_id: int) -> None:
             cur.execute("DELETE FROM portal_entry_fts WHERE rowid = %s", [entry_id])
 
 
-def title_rank(tokens: list[str]):
+def title_rank(tokens: list[str]):  # the filter lexemes are in both vectors: no need to repeat them
     """An expression that is 1 for entries with every token in the title, else 0 (for ORDER BY)."""
     from django.db.models import IntegerField
 
@@ -86,11 +129,11 @@ def title_rank(tokens: list[str]):
     return Case(When(cond, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def match(tokens: list[str], scope: str = "all") -> Q:
+def match(tokens: list[str], scope: str = "all", terms: list[str] | None = None) -> Q:
     """ORM filter: entries containing every token (``all``), every token in the title (``title``), or the
-    ``all`` matches that are not ``title`` matches (``rest``)."""
+    ``all`` matches that are not ``title`` matches (``rest``); on PostgreSQL also every filter lexeme of ``terms``."""
     if connection.vendor == "postgresql":
-        q = tsquery(tokens)
+        q = tsquery([*tokens, *(terms or [])])
         sql = {
             "all": "portal_entry.search @@ %s::tsquery",
             "title": "portal_entry.title_search @@ %s::tsquery",

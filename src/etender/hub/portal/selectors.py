@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 
 from etender.kernel import clock
 from etender.kernel.errors import RuleViolation
@@ -92,20 +92,24 @@ def _bitmap_scans(on: bool):
     if not on or connection.vendor != "postgresql":
         yield
         return
+    settings = ("enable_indexscan", "enable_seqscan", "work_mem")
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET LOCAL enable_indexscan = off")
         cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL work_mem = '32MB'")  # exact bitmaps: no rechecks reading search vectors from TOAST
         try:
             yield
         finally:
-            cur.execute("SET LOCAL enable_indexscan = on")
-            cur.execute("SET LOCAL enable_seqscan = on")
+            for name in settings:
+                cur.execute(f"SET LOCAL {name} TO DEFAULT")
 
 
 def _count(qs: QuerySet[Entry], *, text: bool = False) -> tuple[int, bool]:
-    """Matches up to MAX_RESULTS, and whether there are more."""
+    """Matches up to MAX_RESULTS, and whether there are more (selecting no column, so that PostgreSQL can count
+    from the index and the visibility map)."""
     with _bitmap_scans(text):
-        n = qs.order_by().values("id")[: MAX_RESULTS + 1].count()
+        rows = qs.order_by().values(one=Value(1)) if connection.vendor == "postgresql" else qs.order_by().values("id")
+        n = rows[: MAX_RESULTS + 1].count()
     return (MAX_RESULTS, True) if n > MAX_RESULTS else (n, False)
 
 
@@ -117,16 +121,37 @@ def _ids(qs: QuerySet[Entry], start: int, stop: int, *, few: bool = False) -> li
         return list(qs.order_by(*NEWEST).values_list("id", flat=True)[start:stop])
 
 
+def _text_filtered(params: SearchParams, now: datetime | None) -> tuple[QuerySet[Entry], list[str]]:
+    """For a search with words: the ORM filters and the filter lexemes.
+
+    On PostgreSQL the search vectors carry type, region, industry, classification and platform
+    (``searchindex.filter_terms``), and only withdrawn-free, visible entries have vectors (a withdrawn entry's
+    are cleared; only candidates can be stored before they are visible): what is left for the table is the
+    date range and, when candidates are searched, their ``visible_from``.
+    """
+    if connection.vendor != "postgresql":
+        return _filtered(params, now), []
+    qs = Entry.objects.all()
+    if "candidate" in params.scope:
+        qs = qs.filter(Q(visible_from__isnull=True) | Q(visible_from__lte=now or clock.now()))
+    if params.start:
+        qs = qs.filter(published_at__gte=params.start)
+    if params.end:
+        qs = qs.filter(published_at__lt=params.end)
+    return qs, searchindex.query_terms(params)
+
+
 def search(params: SearchParams, *, now: datetime | None = None) -> SearchPage:
     """One page of results for ``params`` (already checked by ``query.parse``)."""
-    base = _filtered(params, now)
     off, size = params.offset, params.size
     words = list(params.tokens)
     if not words:
+        base = _filtered(params, now)
         total, capped = _count(base)
         ids = _ids(base, off, off + size)
     else:
-        matches = base.filter(searchindex.match(words))
+        base, terms = _text_filtered(params, now)
+        matches = base.filter(searchindex.match(words, "all", terms))
         total, capped = _count(matches, text=True)
         if params.sort == "newest":
             ids = _ids(matches, off, off + size, few=not capped)
@@ -138,11 +163,11 @@ def search(params: SearchParams, *, now: datetime | None = None) -> SearchPage:
         else:
             # Many matches: group 1 (every word in the title) fills the first ranks, group 2 (the others) follows;
             # each group is read newest first, through the GIN index when it is small, else along the date index.
-            in_title, title_capped = _count(base.filter(searchindex.match(words, "title")), text=True)
-            ids = _ids(base.filter(searchindex.match(words, "title")), off, min(off + size, in_title), few=not title_capped)
+            in_title, title_capped = _count(base.filter(searchindex.match(words, "title", terms)), text=True)
+            ids = _ids(base.filter(searchindex.match(words, "title", terms)), off, min(off + size, in_title), few=not title_capped)
             if len(ids) < size and not title_capped:
                 skip = max(0, off - in_title)
-                ids += _ids(base.filter(searchindex.match(words, "rest")), skip, skip + size - len(ids))
+                ids += _ids(base.filter(searchindex.match(words, "rest", terms)), skip, skip + size - len(ids))
     by_id = Entry.objects.select_related("platform").in_bulk(ids)
     return SearchPage(params=params, items=[by_id[i] for i in ids if i in by_id], total=total, total_is_lower_bound=capped)
 

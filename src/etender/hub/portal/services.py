@@ -130,10 +130,14 @@ def _store(rec: Record, kind: Kind, batch: _Batch, *, visible_from: datetime | N
         for name, value in fields.items():
             setattr(entry, name, value)
         entry.save()
-    title_text, body_text = disclosure.search_text(kind, view)
-    searchindex.write(entry.pk, index_tokens(title_text), index_tokens(body_text))
+    _write_words(entry, kind)
     EntryVersion.objects.update_or_create(entry=entry, version=rec.version, defaults={"op": "upsert", "title": title, "data": view, "exchanged_at": rec.exchanged_at})
     return entry
+
+
+def _write_words(entry: Entry, kind: Kind) -> None:
+    title_text, body_text = disclosure.search_text(kind, entry.data)
+    searchindex.write(entry, index_tokens(title_text), index_tokens(body_text))
 
 
 def _events(rec: Record, event_dataset: str) -> list[dict[str, Any]]:
@@ -178,20 +182,32 @@ def _lift(event: Record, batch: _Batch) -> None:
 
 
 def _refresh(tenders: set[str], projects: set[str], batch: _Batch) -> None:
-    """A tender project (501) or project (500) changed: update the context columns of its entries."""
+    """A tender project (501) or project (500) changed: update the context columns of its entries (and, as the
+    filter values are in the search vectors, their words)."""
+    changed: set[int] = set()
     for code in projects:
         project = batch.project(code)
-        Entry.objects.filter(project_code=code).update(industry_code=str(project.get("INDUSTRIES_TYPE") or "")[:8])
+        entries = Entry.objects.filter(project_code=code).exclude(industry_code=str(project.get("INDUSTRIES_TYPE") or "")[:8])
+        changed |= set(entries.values_list("pk", flat=True))
+        entries.update(industry_code=str(project.get("INDUSTRIES_TYPE") or "")[:8])
     for code in tenders:
         tender = batch.tender(code)
         if not tender:
             continue
         project_code = str(tender.get("PROJECT_CODE") or "")[:17]
         project = batch.project(project_code)
+        region, category = str(tender.get("REGION_CODE") or "")[:6], str(tender.get("TENDER_PROJECT_TYPE") or "")[:8]
+        industry = str(project.get("INDUSTRIES_TYPE") or "")[:8]
         entries = Entry.objects.filter(tender_project_code=code)
-        entries.update(project_name=str(tender.get("TENDER_PROJECT_NAME") or "")[:600], project_code=project_code, industry_code=str(project.get("INDUSTRIES_TYPE") or "")[:8])
-        entries.exclude(dataset__in=("501", "502", "513")).update(region_code=str(tender.get("REGION_CODE") or "")[:6])
-        entries.exclude(dataset="502").update(category=str(tender.get("TENDER_PROJECT_TYPE") or "")[:8])
+        stale = entries.exclude(industry_code=industry) | entries.exclude(dataset__in=("501", "502", "513")).exclude(region_code=region) | entries.exclude(dataset="502").exclude(category=category)
+        changed |= set(stale.values_list("pk", flat=True))
+        entries.update(project_name=str(tender.get("TENDER_PROJECT_NAME") or "")[:600], project_code=project_code, industry_code=industry)
+        entries.exclude(dataset__in=("501", "502", "513")).update(region_code=region)
+        entries.exclude(dataset="502").update(category=category)
+    for entry in Entry.objects.filter(pk__in=changed, state=Entry.State.VISIBLE):
+        kind = disclosure.BY_SLUG.get(entry.kind)
+        if kind is not None:
+            _write_words(entry, kind)
 
 
 @transaction.atomic

@@ -196,13 +196,18 @@ def test_context_follows_the_tender_project(a):
     a.send(t.envelopes("501", "503"))  # the project (500) comes later
     ann = Entry.objects.get(dataset="503")
     assert ann.industry_code == "" and ann.project_name == "西湖区文三路改造工程施工"
+    assert titles("文三路", industry="E48") == []
     a.send(t.envelopes("500"))
     ann.refresh_from_db()
     assert ann.industry_code == "E48"
+    assert titles("文三路", industry="E48", type="announcement") == [ann.title] == titles("", industry="E48", type="announcement")
     t.records["501"]["TENDER_PROJECT_NAME"] = "西湖区文三路综合改造工程施工"
+    t.records["501"]["REGION_CODE"] = "330102"
     a.send(t.envelopes("501"))
     ann.refresh_from_db()
-    assert ann.project_name == "西湖区文三路综合改造工程施工"
+    assert ann.project_name == "西湖区文三路综合改造工程施工" and ann.region_code == "330102"
+    assert titles("文三路", region="330102", type="announcement") == [ann.title] == titles("", region="330102", type="announcement")
+    assert titles("文三路", region="330106", type="announcement") == []
 
 
 def test_a_refused_batch_leaves_no_trace(a):
