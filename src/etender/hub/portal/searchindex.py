@@ -28,8 +28,8 @@ def tsvector_literal(*token_lists: list[str]) -> str:
 
 
 def tsquery(tokens: list[str]) -> str:
-    """``'a' & 'b'``: every token."""
-    return " & ".join(_lexeme(t) for t in tokens)
+    """``'a' & 'b'``: every token (a filter term ``"! x"`` becomes ``!' x'``; words never start with ``!``)."""
+    return " & ".join(f"!{_lexeme(t[1:])}" if t.startswith("! ") else _lexeme(t) for t in tokens)
 
 
 # Filter values as lexemes (PostgreSQL).  With type, region, platform, industry and classification inside the
@@ -42,13 +42,13 @@ def _prefixes(value: str, lengths: tuple[int, ...]) -> list[str]:
 
 
 def filter_terms(entry) -> list[str]:
-    """The filter lexemes of an entry: its type (and `` listed`` for the default search scope), every prefix
+    """The filter lexemes of an entry: its type (and `` unlisted`` outside the default search scope), every prefix
     of its region, industry and classification that a filter may name, and its source platform."""
     from .disclosure import DEFAULT_SCOPE
 
     terms = [f" k:{entry.kind}"]
-    if entry.kind in DEFAULT_SCOPE:
-        terms.append(" listed")
+    if entry.kind not in DEFAULT_SCOPE:
+        terms.append(" unlisted")  # the default scope is "not unlisted": a short posting list, not a long one
     terms += [f" r:{p}" for p in _prefixes(entry.region_code, (2, 4, 6))]
     terms += [f" i:{p}" for p in _prefixes(entry.industry_code, (1, 3, 5))]
     terms += [f" c:{p}" for p in _prefixes(entry.category, (1, 3, 5, 7))]
@@ -58,10 +58,10 @@ def filter_terms(entry) -> list[str]:
 
 
 def query_terms(params) -> list[str]:
-    """The filter lexemes a search asks for (see ``query.SearchParams``)."""
+    """The filter lexemes a search asks for (see ``query.SearchParams``); ``!`` marks one that must be absent."""
     from .disclosure import DEFAULT_SCOPE
 
-    terms = [" listed"] if tuple(params.scope) == DEFAULT_SCOPE else [f" k:{params.scope[0]}"]
+    terms = ["! unlisted"] if tuple(params.scope) == DEFAULT_SCOPE else [f" k:{params.scope[0]}"]
     if params.region:
         terms.append(f" r:{params.region_prefix}")
     if params.industry:
