@@ -97,11 +97,10 @@ def _bitmap_scans(on: bool):
         cur.execute("SET LOCAL enable_indexscan = off")
         cur.execute("SET LOCAL enable_seqscan = off")
         cur.execute("SET LOCAL work_mem = '32MB'")  # exact bitmaps: no rechecks reading search vectors from TOAST
-        try:
-            yield
-        finally:
-            for name in settings:
-                cur.execute(f"SET LOCAL {name} TO DEFAULT")
+        yield
+        # Inside an outer transaction the savepoint's release would keep them; after an error its rollback undoes them.
+        for name in settings:
+            cur.execute(f"SET LOCAL {name} TO DEFAULT")
 
 
 def _count(qs: QuerySet[Entry], *, text: bool = False) -> tuple[int, bool]:

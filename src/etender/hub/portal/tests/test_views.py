@@ -115,7 +115,6 @@ def test_record_page_shows_public_fields_source_and_related(client, published):
 
 def test_version_history_on_the_record_page(client, published):
     t, a = published["t"], published["a"]
-    published["a"]  # noqa: B018
     t.records["503"]["NOTICE_CONTENT"] = "招标范围调整：增加雨污分流改造。"
     a.send(t.envelopes("503"))
     ann = Entry.objects.get(dataset="503", title__startswith="西湖区")
