@@ -85,7 +85,7 @@ def test_tenders_published_on_a_and_b_are_on_the_hub_portal_within_1_s(eco):
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error_in_the_hub_api(eco, tmp_path):
     r = subprocess.run(
-        [str(Path(sys.executable).parent / "schemathesis"), "run", eco.url("hub") + "/api/openapi.json", "--checks", "not_a_server_error", "--max-examples", "25", "--seed", "2026", "--request-timeout", "30", "--report", "junit", "--report-junit-path", str(ROOT / "test-artifacts" / "schemathesis-hub.xml")],
+        [str(Path(sys.executable).parent / "schemathesis"), "run", eco.url("hub") + "/api/openapi.json", "--checks", "not_a_server_error", "--max-examples", "25", "--seed", "2026", "--request-timeout", "45", "--report", "junit", "--report-junit-path", str(ROOT / "test-artifacts" / "schemathesis-hub.xml")],
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )
     print(r.stdout[-3000:])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from etender.kernel.audit.actors import Actor
@@ -98,7 +98,7 @@ class FeedOut(Schema):
 
 
 @router.get("/exchange/v1/feed", response={200: FeedOut, **ERRORS}, auth=AUTH_OPTIONAL, summary="The change feed: strictly increasing cursor, never skips; `wait` long-polls up to 30 s")
-def feed(request, after: int = 0, limit: int = 100, wait: float = 0.0):
+def feed(request, after: int = Query(0, ge=0, le=2**62), limit: int = Query(100, ge=1, le=1000), wait: float = Query(0.0, ge=0, le=30, description="seconds to long-poll for the first entry (≤ 30)")):
     """Scopes: the public view for everybody; signed requests of registered platforms (headers
     ``X-Etender-Platform``, ``X-Etender-Timestamp``, ``X-Etender-Signature``: Ed25519 over the canonical
     JSON of {method, path, timestamp}) get the full records — supervision platforms within their
