@@ -58,6 +58,11 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E035": ("开放数据查询参数无效", "Invalid open-data query parameter", 400),
     "E036": ("ocid 无效：须为本平台前缀加招标项目编号", "Invalid ocid: this publisher's prefix and a tender project code expected", 400),
     "E037": ("该 ocid 无公开数据", "No open data for this ocid", 404),
+    # Disclosure portal of the public service platform (docs/portal.md).
+    "E040": ("检索条件无效", "Invalid search parameter", 422),
+    "E041": ("检索词过长", "The search words are too long", 422),
+    "E042": ("只能翻阅前10000条结果，请缩小检索范围", "Only the first 10,000 results can be paged through; narrow the search", 422),
+    "E043": ("该记录已被来源交易平台撤回", "The source platform has withdrawn this record", 410),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),
