@@ -129,19 +129,24 @@ def test_feed_never_skips_under_concurrent_writers():
     def reader():
         cursor = 0
         while True:
+            finished = done.is_set()  # read before the page: writes committed before "done" are then on it
             items, nxt = selectors.feed_page(after=cursor, limit=50, full=True)
             for it in items:
                 assert it["seq"] == cursor + 1, f"gap after {cursor}: got {it['seq']}"
                 cursor = it["seq"]
                 seen.append(cursor)
-            if done.is_set() and not items:
+            if finished and not items:
                 break
         connection.close()
+
+    failures: list[BaseException] = []
 
     def writer(k, p, n):
         try:
             for i in range(n):
                 ingest(p.batch([project(f"E3301062026{k}{i + 1:05d}", name=f"并发项目{k}-{i}")]))
+        except BaseException as exc:  # reported by the assertion below, not lost in the thread
+            failures.append(exc)
         finally:
             connection.close()
 
@@ -154,6 +159,7 @@ def test_feed_never_skips_under_concurrent_writers():
         w.join()
     done.set()
     r.join(timeout=60)
+    assert not failures, failures
     assert seen == list(range(1, 61))
 
 
