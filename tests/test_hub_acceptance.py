@@ -3,7 +3,6 @@ the hub's OpenAPI survives schemathesis without a 5xx."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -14,16 +13,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ecosystem import ROOT, start
+from ecosystem import ROOT
 
 TZ = timezone(timedelta(hours=8))
 
 
-@pytest.fixture(scope="module")
-def eco(tmp_path_factory):
-    e = start(tmp_path_factory.mktemp("eco") / "demo")
-    yield e
-    e.stop()
+@pytest.fixture
+def eco(ecosystem):
+    return ecosystem
 
 
 def call(method: str, url: str, token: str, body=None, files=None):

@@ -12,13 +12,7 @@ Screenshots: ``test-artifacts/sso/``.
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
-import subprocess
-import sys
-import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -26,50 +20,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ART = ROOT / "test-artifacts" / "sso"
-PORTS = {"hub": 8000, "trading-a": 8101, "trading-b": 8102, "supervision": 8200}
 CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 DEMO_PASSWORD = "Demo-2026!"
 
 
-def start_demo(var_dir: Path, offset: int) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ETENDER_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "etender.cli", "demo", "--var-dir", str(var_dir), "--port-offset", str(offset)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    out: list[str] = []
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line and proc.poll() is not None:
-            break
-        out.append(line)
-        if "Press Ctrl-C to stop" in line:
-            break
-    if "etender demo is running" not in "".join(out):
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise RuntimeError("the demo did not start:\n" + "".join(out)[-4000:])
-    threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()  # keep the pipe drained
-    return proc
-
-
-def stop_demo(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    offset = random.randrange(200, 400) * 10 + 10000
-    proc = start_demo(tmp_path_factory.mktemp("sso-demo"), offset)
-    try:
-        yield {name: f"http://127.0.0.1:{port + offset}" for name, port in PORTS.items()}
-    finally:
-        stop_demo(proc)
+def demo(ecosystem):
+    return {name: ecosystem.url(name) for name in ("hub", "trading-a", "trading-b", "supervision")}
 
 
 def shot(page, name: str) -> None:

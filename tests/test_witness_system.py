@@ -10,11 +10,6 @@ witnessed.  Run with ``-p no:django``.
 from __future__ import annotations
 
 import json
-import os
-import random
-import signal
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -23,7 +18,6 @@ import pytest
 
 from etender.kernel import checkpoint as notes
 
-PORTS = {"hub": 8000, "trading-a": 8101, "trading-b": 8102, "supervision": 8200}
 
 
 def get_json(url: str):
@@ -32,64 +26,40 @@ def get_json(url: str):
 
 
 @pytest.mark.slow
-def test_trading_checkpoints_get_cosigned_by_the_hub(tmp_path, repo_root):
-    offset = random.randint(2000, 5000)
-    url = {name: f"http://127.0.0.1:{port + offset}" for name, port in PORTS.items()}
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ETENDER_") and k != "DJANGO_SETTINGS_MODULE"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "etender.cli", "demo", "--var-dir", str(tmp_path / "demo"), "--port-offset", str(offset)],
-        cwd=repo_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
-    try:
-        out = []
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            out.append(line)
-            if "Press Ctrl-C to stop" in line:
-                break
-        assert "etender demo is running" in "".join(out), "".join(out)[-3000:]
-        ready = time.monotonic()
-
-        key = get_json(url["hub"] + "/api/witness/v1/key")
-        witness = notes.NoteVerifier.from_key(key["verifier_key"])
-        assert witness.sig_type == notes.SIG_COSIGNATURE_V1
-        for name in ("trading-a", "trading-b"):
-            # the log's key is pinned from the hub's registry, not taken from the platform itself
+def test_trading_checkpoints_get_cosigned_by_the_hub(ecosystem):
+    url = {name: ecosystem.url(name) for name in ("hub", "trading-a", "trading-b", "supervision")}
+    ready = time.monotonic()
+    key = get_json(url["hub"] + "/api/witness/v1/key")
+    witness = notes.NoteVerifier.from_key(key["verifier_key"])
+    assert witness.sig_type == notes.SIG_COSIGNATURE_V1
+    for name in ("trading-a", "trading-b"):
+        # the log's key is pinned from the hub's registry, not taken from the platform itself
+        latest = get_json(url[name] + "/api/log/checkpoint")
+        registered = {x["origin"]: x for x in get_json(url["hub"] + "/api/witness/v1/logs")}
+        deadline = time.monotonic() + 60
+        while latest["origin"] not in registered or not latest["cosignatures"]:
+            assert time.monotonic() < deadline, (name, latest, registered, get_json(url[name] + "/api/log/witnesses"))
+            time.sleep(0.5)
             latest = get_json(url[name] + "/api/log/checkpoint")
             registered = {x["origin"]: x for x in get_json(url["hub"] + "/api/witness/v1/logs")}
-            deadline = time.monotonic() + 60
-            while latest["origin"] not in registered or not latest["cosignatures"]:
-                assert time.monotonic() < deadline, (name, latest, registered, get_json(url[name] + "/api/log/witnesses"))
-                time.sleep(0.5)
-                latest = get_json(url[name] + "/api/log/checkpoint")
-                registered = {x["origin"]: x for x in get_json(url["hub"] + "/api/witness/v1/logs")}
-            log_v = notes.NoteVerifier.from_key(registered[latest["origin"]]["log_verifier_key"])
-            cp = notes.parse_signed_checkpoint(latest["note"], [log_v, witness], required=[log_v.name, witness.name], origin=latest["origin"])
-            assert cp.size == latest["size"] and cp.root.hex() == latest["root"]
-            opened = notes.verify_note(latest["note"], [witness])
-            stamp = opened.verified[0].timestamp
-            assert abs(stamp - time.time()) < 600
-            print(f"{name}: checkpoint {cp.size} cosigned by {witness.name} {time.monotonic() - ready:.1f} s after the demo was ready")
-            # every checkpoint was submitted in order, each after the first with a consistency proof from the one before
-            sizes = [c["size"] for c in get_json(url[name] + "/api/log/checkpoints") if c["size"] <= cp.size]
-            history = [c["size"] for c in get_json(url["hub"] + "/api/witness/v1/checkpoints?origin=" + urllib.parse.quote(latest["origin"]))]
-            assert sizes == history[: len(sizes)] and len(sizes) >= 2, (sizes, history)
-            state = get_json(url[name] + "/api/log/witnesses")
-            assert state[0]["size"] >= cp.size and state[0]["verifier_key"] == witness.verifier_key()
-            assert registered[latest["origin"]]["size"] >= cp.size
+        log_v = notes.NoteVerifier.from_key(registered[latest["origin"]]["log_verifier_key"])
+        cp = notes.parse_signed_checkpoint(latest["note"], [log_v, witness], required=[log_v.name, witness.name], origin=latest["origin"])
+        assert cp.size == latest["size"] and cp.root.hex() == latest["root"]
+        opened = notes.verify_note(latest["note"], [witness])
+        stamp = opened.verified[0].timestamp
+        assert abs(stamp - time.time()) < 600
+        print(f"{name}: checkpoint {cp.size} cosigned by {witness.name} {time.monotonic() - ready:.1f} s after the demo was ready")
+        # every checkpoint was submitted in order, each after the first with a consistency proof from the one before
+        sizes = [c["size"] for c in get_json(url[name] + "/api/log/checkpoints") if c["size"] <= cp.size]
+        history = [c["size"] for c in get_json(url["hub"] + "/api/witness/v1/checkpoints?origin=" + urllib.parse.quote(latest["origin"]))]
+        assert sizes == history[: len(sizes)] and len(sizes) >= 2, (sizes, history)
+        state = get_json(url[name] + "/api/log/witnesses")
+        assert state[0]["size"] >= cp.size and state[0]["verifier_key"] == witness.verifier_key()
+        assert registered[latest["origin"]]["size"] >= cp.size
 
-        # the hub's page shows both logs and no alert
-        with urllib.request.urlopen(urllib.request.Request(url["hub"] + "/witness/", headers={"Cookie": "django_language=zh-hans"}), timeout=10) as r:
-            page = r.read().decode()
-        assert "日志见证" in page and "暂无告警" in page
-        assert "之江电子招标投标交易平台" in page and "钱塘数智招采交易平台" in page
-        assert get_json(url["hub"] + "/api/witness/v1/alerts") == []
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+    # the hub's page shows both logs and no alert
+    with urllib.request.urlopen(urllib.request.Request(url["hub"] + "/witness/", headers={"Cookie": "django_language=zh-hans"}), timeout=10) as r:
+        page = r.read().decode()
+    assert "日志见证" in page and "暂无告警" in page
+    assert "之江电子招标投标交易平台" in page and "钱塘数智招采交易平台" in page
+    assert get_json(url["hub"] + "/api/witness/v1/alerts") == []

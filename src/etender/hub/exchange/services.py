@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import base64
+import json
+import urllib.error
+import urllib.request
+from datetime import timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.db import connection, transaction
 
 from etender.kernel import clock
@@ -16,8 +21,9 @@ from etender.kernel.canonical import canonical, digest
 from etender.kernel.codes import CodeError, normalize_uscc, validate_uscc
 from etender.kernel.errors import RuleViolation
 from etender.kernel.events import publish_on_commit
+from etender.kernel.signing import platform_signer
 
-from .models import Batch, FeedEntry, Platform, Record, UniqueValue
+from .models import Batch, FeedEntry, ForwardState, Platform, Record, UniqueValue
 
 MAX_BATCH_RECORDS = 500
 FEED_LOCK = 0x68756266  # "hubf"
@@ -225,8 +231,6 @@ FORWARD_MAX_BACKOFF = 30
 
 
 def _forward_state():
-    from .models import ForwardState
-
     state, _ = ForwardState.objects.get_or_create(pk=1)
     return state
 
@@ -234,8 +238,6 @@ def _forward_state():
 @transaction.atomic
 def _forward_plan() -> tuple[int, list[FeedEntry]] | None:
     """The pending batch of feed entries (fixed before its first attempt), or a new one after the last forwarded."""
-    from .models import ForwardState
-
     state = ForwardState.objects.select_for_update().get(pk=_forward_state().pk)
     if state.pending_first is None:
         seqs = list(FeedEntry.objects.filter(seq__gt=state.forwarded).order_by("seq").values_list("seq", flat=True)[:FORWARD_BATCH])
@@ -248,10 +250,6 @@ def _forward_plan() -> tuple[int, list[FeedEntry]] | None:
 
 
 def forward_body(sequence: int, entries: list[FeedEntry]) -> dict[str, Any]:
-    from django.conf import settings
-
-    from etender.kernel.signing import platform_signer
-
     body = {
         "platform": settings.ETENDER_HUB_CODE,
         "sequence": sequence,
@@ -272,14 +270,6 @@ def forward_body(sequence: int, entries: list[FeedEntry]) -> dict[str, Any]:
 
 def forward(*, max_batches: int = 20) -> int:
     """Send this hub's feed, in order, to ``ETENDER_UPPER_HUB_URL``; returns how many records went up."""
-    import json
-    import urllib.error
-    import urllib.request
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    from .models import ForwardState
 
     upper = getattr(settings, "ETENDER_UPPER_HUB_URL", "")
     if not upper:
@@ -314,8 +304,6 @@ def forward(*, max_batches: int = 20) -> int:
 
 def forward_if_pending() -> int:
     """``forward`` when the feed has entries not yet sent up; one cheap query when idle."""
-    from django.conf import settings
-
     if not getattr(settings, "ETENDER_UPPER_HUB_URL", ""):
         return 0
     if not FeedEntry.objects.filter(seq__gt=_forward_state().forwarded).exists():

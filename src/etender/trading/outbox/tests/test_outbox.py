@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-import json
-from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
