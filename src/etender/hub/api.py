@@ -2,7 +2,9 @@
 
 from etender.kernel.web.api import make_api
 
+from .directives.api import router as directives_router
 from .exchange.api import router as exchange_router
+from .experts.api import router as experts_router
 from .identity.api import router as identity_router
 from .opendata.api import router as opendata_router
 from .portal.api import router as portal_router
@@ -20,3 +22,5 @@ api.add_router("/", exchange_router)
 api.add_router("/", identity_router)
 api.add_router("/", witness_router)
 api.add_router("/", opendata_router)
+api.add_router("/", experts_router)
+api.add_router("/", directives_router)

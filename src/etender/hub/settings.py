@@ -13,7 +13,7 @@ globals().update(
     build(
         service="hub",
         package="etender.hub",
-        apps=["etender.hub.portal", "etender.hub.exchange", "etender.hub.identity", "etender.hub.witness", "etender.hub.opendata"],
+        apps=["etender.hub.portal", "etender.hub.exchange", "etender.hub.identity", "etender.hub.witness", "etender.hub.opendata", "etender.hub.experts", "etender.hub.directives"],
         title="招标投标公共服务平台",
     )
 )

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("etender.hub.identity.urls")),
     path("", include("etender.hub.witness.urls")),
     path("", include("etender.hub.opendata.urls")),
+    path("", include("etender.hub.experts.urls")),
+    path("", include("etender.hub.directives.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(extra_context=portal_views.LOGIN_CONTEXT), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

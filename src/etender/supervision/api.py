@@ -2,7 +2,10 @@
 
 from etender.kernel.web.api import make_api
 
+from .complaints.api import router as complaints_router
+from .directives.api import router as directives_router
 from .duties.api import router as duties_router
+from .monitor.api import router as monitor_router
 
 api = make_api(
     title="etender supervision platform API",
@@ -12,3 +15,6 @@ api = make_api(
     ),
 )
 api.add_router("/", duties_router)
+api.add_router("/", monitor_router)
+api.add_router("/", complaints_router)
+api.add_router("/", directives_router)

@@ -6,7 +6,7 @@ globals().update(
     build(
         service="supervision",
         package="etender.supervision",
-        apps=["etender.supervision.duties", "etender.supervision.people", "etender.kernel.sso"],
+        apps=["etender.supervision.duties", "etender.supervision.people", "etender.supervision.monitor", "etender.supervision.complaints", "etender.supervision.directives", "etender.kernel.sso"],
         title="招标投标行政监督平台",
     )
 )

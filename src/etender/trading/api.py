@@ -3,7 +3,10 @@
 from etender.kernel.web.api import make_api
 
 from .accounts.api import router as accounts_router
+from .award.api import router as award_router
 from .bids.api import router as bids_router
+from .directives.api import router as directives_router
+from .evaluation.api import router as evaluation_router
 from .tenders.api import router as tenders_router
 
 api = make_api(
@@ -13,3 +16,6 @@ api = make_api(
 api.add_router("/", accounts_router)
 api.add_router("/", tenders_router)
 api.add_router("/", bids_router)
+api.add_router("/", evaluation_router)
+api.add_router("/", award_router)
+api.add_router("/", directives_router)

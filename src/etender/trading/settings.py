@@ -12,7 +12,7 @@ globals().update(
     build(
         service="trading",
         package="etender.trading",
-        apps=["etender.trading.accounts", "etender.trading.tenders", "etender.trading.bids", "etender.trading.outbox", "etender.kernel.sso"],
+        apps=["etender.trading.accounts", "etender.trading.tenders", "etender.trading.bids", "etender.trading.outbox", "etender.trading.evaluation", "etender.trading.award", "etender.trading.directives", "etender.kernel.sso"],
         title=os.environ.get("ETENDER_PLATFORM_NAME", "电子招标投标交易平台"),
     )
 )

@@ -59,6 +59,62 @@ DISCLOSURES: Final[tuple[Disclosure, ...]] = ("public", "restricted", "secret")
 # National field lists (V4), verbatim.
 
 _SPECS: Final[dict[str, tuple[str, str, str, tuple[str, ...]]]] = {
+    "212": (
+        "V4", "EXPERT_BID_EVALUATION", "评标专家基本信息",
+        (
+            "ID_CARD(专家身份证件号码*,≤18)",
+            "ID_CARD_TYPE(专家身份证件类型*,len=2,dom7)",
+            "EXPERT_NAME(专家姓名*,≤50)",
+            "SEX(性别*,len=1,dom51)",
+            "BIRTHDAY(出生日期*,DateMatch)",
+            "DUTY(职务,≤50)",
+            "EDUCATION(最高学历*,≤50)",
+            "PROFESSIONAL(职称*,≤50)",
+            "ONWORK(是否在职*,len=1,EnumMatch)",
+            "COMPANY(当前工作单位*,≤200)",
+            "POST_ADDRESS(通讯地址,≤200)",
+            "POSTCODE(邮政编码,len=6)",
+            "INDUSTRY(所属行业*,len=3)",
+            "AREA(所在地区*,len=9)",
+            "WORK_YEAR(工作年限,NumberMatch)",
+            "PHONE_NUMBER(手机*,≤50)",
+            "OTHER_NUMBER(其他联系方式,≤50)",
+            "DMISSON(是否可用*,len=1,EnumMatch)",
+            "ENTER_DATE(入库时间*,DateMatch)",
+            "BASE_TYPE(专家库类别*,len=1)",
+            "MAJOR_CODE(参评专业编号*,≤7)",
+            "IS_MAIN(是否主评专业*,len=1,EnumMatch)",
+        ),
+    ),
+    "404": (
+        "V4", "COMPLAINT_INFO", "投诉信息",
+        (
+            "TENDER_PROJECT_NAME(招标项目（采购项目）名称*,≤200)",
+            "TENDER_PROJECT_CODE(招标项目（采购项目）编号*,len=20)",
+            "BID_SECTION_CODE(标段（包）编号*,len=23)",
+            "BID_SECTION_NAME(标段（包）名称*,≤500)",
+            "UNIFIED_DEAL_CODE(统一交易标识码*,len=40)",
+            "COMPLAINT_NAME(投诉者姓名*,≤100)",
+            "COMPLAINT_PHONE(投诉者电话*,≤50)",
+            "COMPLAINT_MAIL(投诉者邮箱*,≤100)",
+            "COMPLAINTED_BODY_NAME(被投诉主体名称*,≤200)",
+            "COMPLAINTED_BODY_TYPE(被投诉者类别*,len=1,dom2001)",
+            "COMPLAINTED_BODY_CODE(被投诉主体代码*,≤18)",
+            "DISSENT_REASON(依据和理由*)",
+            "COMPLAINT_CONTENT(投诉内容*)",
+            "COMPLAINT_DATE(投诉日期*,DateMatch)",
+            "ACCEPT_DATE(受理日期*,DateMatch)",
+            "HANDLE_RESULT(处理结果*)",
+            "HANDLE_BASIS(处理依据*)",
+            "HANDLE_DATE(处理时间*,DateMatch)",
+            "CONFINED_ACTION(限制的行为*,≤2,dom1007)",
+            "START_DATE(限制行为开始时间*,DateMatch)",
+            "END_DATE(限制行为结束时间*,DateMatch)",
+            "DEALING_UNIT(处理单位*,≤200)",
+            "ENTER_CREDIT_PLAT(处理结果是否进入信用平台*,len=1,EnumMatch)",
+            "SIGNATURE(处理人电子签名*)",
+        ),
+    ),
     "500": (
         "V4", "PROJECT", "项目",
         (
@@ -481,6 +537,8 @@ _SPECS: Final[dict[str, tuple[str, str, str, tuple[str, ...]]]] = {
 
 #: English titles of the data sets (etender's translation; the national lists have none).
 _TITLES_EN: Final = {
+    "212": "Evaluation experts (basic data)",
+    "404": "Complaints",
     "500": "Project",
     "501": "Tender project",
     "502": "Bid section (lot)",
@@ -502,6 +560,8 @@ _TITLES_EN: Final = {
 #: delete.  Chosen by etender (the national lists name only the UniqueValue keys of
 #: 500-502); every key field is a required field.
 _KEYS: Final = {
+    "212": ("ID_CARD", "MAJOR_CODE"),
+    "404": ("TENDER_PROJECT_CODE", "COMPLAINT_DATE"),
     "500": ("PROJECT_CODE",),
     "501": ("TENDER_PROJECT_CODE",),
     "502": ("BID_SECTION_CODE",),
@@ -655,6 +715,8 @@ CODE_TABLES: Final[Mapping[str, CodeTable]] = MappingProxyType(
             "the table is not bundled.",
         ),
         # dom tables we cannot define honestly: length and charset only.
+        "dom51": _undefined("dom51", "性别", "Sex"),
+        "dom1007": _undefined("dom1007", "限制的行为", "Restricted conduct"),
         "dom7": _undefined("dom7", "身份证件类型", "Identity document type"),
         "dom10": _undefined("dom10", "招标项目类型", "Tender project type"),
         "dom13": _undefined("dom13", "公示类型", "Publicity type"),
@@ -680,6 +742,10 @@ _ENUM_OF: Final = {
     "IS_LOST": "TRUE_OR_FALSE",
     "IS_COMMIT_MARGIN": "TRUE_OR_FALSE",
     "IS_CHAIR_MAN": "TRUE_OR_FALSE",
+    "ONWORK": "TRUE_OR_FALSE",
+    "DMISSON": "TRUE_OR_FALSE",
+    "IS_MAIN": "TRUE_OR_FALSE",
+    "ENTER_CREDIT_PLAT": "TRUE_OR_FALSE",
     "IS_FLOAT_RATE": "TRUE_OR_FALSE",
     "PRICE_FORM_CODE": "PRICE_FORM_CODE",
     "PRICE_UNIT": "PRICE_UNIT",
@@ -708,10 +774,11 @@ _NUMBER_DIGITS: Final = {
     ("510", "WIN_CANDIDATE_ORDER"): (5, 0),
     ("523", "GUARANTEE_FORM"): (5, 0),
     ("523", "GUARANTEE_TYPE"): (5, 0),
+    ("212", "WORK_YEAR"): (2, 0),
 }
 
 #: DateMatch fields with the date-only format yyyyMMdd (S8); all others are yyyyMMddHHmmss.
-_DATE_ONLY: Final = frozenset({("502", "BEGIN_DATE")})
+_DATE_ONLY: Final = frozenset({("502", "BEGIN_DATE"), ("212", "BIRTHDAY"), ("212", "ENTER_DATE")})
 DATE_FORMATS: Final = {"date-time": "yyyyMMddHHmmss", "date": "yyyyMMdd"}
 
 #: Fields holding several values separated by ";" (S8 splits these; an exact
@@ -793,6 +860,12 @@ BASES: Final[Mapping[str, Basis]] = MappingProxyType(
                 "public",
                 "行政机关以职务身份出现的名称、代码（投诉渠道，条例60）",
                 "A government department acting in its official role (the complaint channel, 条例 60)",
+            ),
+            Basis(
+                "decision",
+                "public",
+                "行政监督部门依法公布的投诉处理决定（电子招标投标办法47、51；政府信息公开条例）",
+                "A complaint decision the supervising department publishes by law (电子招标投标办法 47, 51; open government information)",
             ),
             Basis(
                 "link",
@@ -890,6 +963,22 @@ _EMBARGO: Final = {
 
 #: Disclosure basis of every field, per data set ({basis: "FIELD FIELD …"}).
 _DISCLOSURE: Final[dict[str, dict[str, str]]] = {
+    "212": {
+        "link": "ID_CARD_TYPE",
+        "expert": "EXPERT_NAME SEX BIRTHDAY DUTY EDUCATION PROFESSIONAL ONWORK COMPANY INDUSTRY AREA WORK_YEAR DMISSON "
+        "ENTER_DATE BASE_TYPE MAJOR_CODE IS_MAIN",
+        "idno": "ID_CARD",
+        "contact": "POST_ADDRESS POSTCODE PHONE_NUMBER OTHER_NUMBER",
+    },
+    "404": {
+        "link": "TENDER_PROJECT_CODE BID_SECTION_CODE UNIFIED_DEAL_CODE COMPLAINTED_BODY_TYPE COMPLAINTED_BODY_CODE "
+        "CONFINED_ACTION ENTER_CREDIT_PLAT",
+        "decision": "TENDER_PROJECT_NAME BID_SECTION_NAME COMPLAINTED_BODY_NAME DISSENT_REASON COMPLAINT_CONTENT COMPLAINT_DATE "
+        "ACCEPT_DATE HANDLE_RESULT HANDLE_BASIS HANDLE_DATE START_DATE END_DATE DEALING_UNIT",
+        "person": "COMPLAINT_NAME",
+        "contact": "COMPLAINT_PHONE COMPLAINT_MAIL",
+        "internal": "SIGNATURE",
+    },
     "500": {
         "link": "PROJECT_CODE REGION_CODE RELATE_CODE INVEST_PROJECT_CODE CLASS_VER_CODE INDUSTRIES_TYPE CREATE_TIME",
         "law41": "PROJECT_NAME FUND_SOURCE PROJECT_SCALE",
@@ -1118,7 +1207,6 @@ RESERVED: Final[Mapping[str, ReservedDataset]] = MappingProxyType(
             ReservedDataset("401", "supervision", None, _UNNAMED_ZH, _UNNAMED_EN),
             ReservedDataset("402", "supervision", "PROJECT_ALERTING_INFO", "项目报警信息", "Project alerts"),
             ReservedDataset("403", "supervision", None, _UNNAMED_ZH, _UNNAMED_EN),
-            ReservedDataset("404", "supervision", "COMPLAINT_INFO", "投诉信息", "Complaints"),
         )
     }
 )

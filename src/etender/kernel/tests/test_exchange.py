@@ -33,11 +33,11 @@ from etender.kernel.exchange import (
 )
 from etender.kernel.exchange.examples import EXAMPLES, PLATFORM, example, example_envelope
 
-REQUESTED = ["500", "501", "502", "503", "504", "506", "507", "508", "509", "510", "511", "512", "513", "519", "523"]
+REQUESTED = ["212", "404", "500", "501", "502", "503", "504", "506", "507", "508", "509", "510", "511", "512", "513", "519", "523"]
 
 #: Number of fields in each national V4 line (guards the transcription).
 FIELD_COUNTS = {
-    "500": 19, "501": 34, "502": 17, "503": 41, "504": 31, "506": 12, "507": 31, "508": 9,
+    "212": 22, "404": 24, "500": 19, "501": 34, "502": 17, "503": 41, "504": 31, "506": 12, "507": 31, "508": 9,
     "509": 9, "510": 20, "511": 21, "512": 19, "513": 32, "519": 19, "523": 29,
 }  # fmt: skip
 
@@ -65,10 +65,10 @@ def test_the_requested_data_sets_are_defined_from_v4():
 
 
 def test_reserved_numbers_are_named_and_refused():
-    assert set(RESERVED) == {str(n) for n in [*range(300, 307), *range(400, 405)]}
+    assert set(RESERVED) == {str(n) for n in [*range(300, 307), *range(400, 404)]}
     assert {r.group for no, r in RESERVED.items() if no.startswith("3")} == {"credit"}
     assert {r.group for no, r in RESERVED.items() if no.startswith("4")} == {"supervision"}
-    assert RESERVED["302"].table == "BLACK_LIST" and RESERVED["404"].table == "COMPLAINT_INFO"
+    assert RESERVED["302"].table == "BLACK_LIST" and RESERVED["402"].table == "PROJECT_ALERTING_INFO"
     for no, r in RESERVED.items():
         assert r.zh and r.en
         errors = validate_record(no, {})
