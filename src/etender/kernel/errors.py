@@ -63,6 +63,8 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E041": ("检索词过长", "The search words are too long", 422),
     "E042": ("只能翻阅前10000条结果，请缩小检索范围", "Only the first 10,000 results can be paged through; narrow the search", 422),
     "E043": ("该记录已被来源交易平台撤回", "The source platform has withdrawn this record", 410),
+    # Supervisory instructions (电子招标投标办法 52; docs/supervision.md).
+    "E050": ("该招标项目已被行政监督部门暂停，暂不能办理此事项", "A supervising department has suspended this tender: no further step is possible until it is resumed", 409),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),

@@ -96,6 +96,9 @@ class Tender(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     next_check = models.DateTimeField(null=True, blank=True, db_index=True)
     retender_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="retenders")
+    #: Set while a supervisory instruction (电子办法 52) suspends the tender: no further step is accepted (E050).
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_ref = models.CharField(_("suspending instruction"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("tender project")
