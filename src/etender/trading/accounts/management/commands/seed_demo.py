@@ -130,11 +130,11 @@ class Command(BaseCommand):
 
         get_user_model().objects.filter(username__in=["tenderer", "agency", "bidder1", "bidder2", "bidder3", "bidder4"]).update(password=make_password(DEMO_PASSWORD))
 
-        # An opened tender: three bids, decrypted online, record published.
+        # An opened tender ready for evaluation: four bids, decrypted online, record published.
         opened = self._tender(tenderer, profile["opened"], lots=1)
         lot = opened.lots.get()
         deks = []
-        for i, party in enumerate(bidders[:3]):
+        for i, party in enumerate(bidders):
             clock.current().advance(hours=1)
             data, dek = testing.seal_bid(party, lot, price=f"{11450000 - i * 123000}.00")
             bid_services.bid_submit(actor=party.actor, entity=party.entity, lot=lot, file=testing.upload(data))
