@@ -65,6 +65,12 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E043": ("该记录已被来源交易平台撤回", "The source platform has withdrawn this record", 410),
     # Supervisory instructions (电子招标投标办法 52; docs/supervision.md).
     "E050": ("该招标项目已被行政监督部门暂停，暂不能办理此事项", "A supervising department has suspended this tender: no further step is possible until it is resumed", 409),
+    # Online evaluation on the trading platform (docs/evaluation.md).
+    "E070": ("评标委员会尚未就绪：成员须全部确认、签到并产生组长", "The committee is not ready: every member must confirm and check in, and a chair must be chosen", 409),
+    "E071": ("须先处理评标中的待决事项（澄清、有效投标不足3个的决定、评标时间）", "Pending evaluation matters must be settled first (clarifications, the decision on fewer than 3 valid bids, the evaluation time)", 409),
+    "E072": ("评分超出设定的分值范围", "A score is outside its configured range", 422),
+    "E073": ("评分表已签署，不能修改", "The score sheet is signed and can no longer be changed", 409),
+    "E074": ("公共服务平台专家抽取服务出错或不可用", "The expert draw service of the public service platform failed or cannot be reached", 502),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),
