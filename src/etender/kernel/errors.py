@@ -65,6 +65,15 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E043": ("该记录已被来源交易平台撤回", "The source platform has withdrawn this record", 410),
     # Supervisory instructions (电子招标投标办法 52; docs/supervision.md).
     "E050": ("该招标项目已被行政监督部门暂停，暂不能办理此事项", "A supervising department has suspended this tender: no further step is possible until it is resumed", 409),
+    "E051": ("该招标项目不在本部门（平台）的监督管辖范围内", "The tender is outside the jurisdiction of your department (or platform)", 403),
+    "E052": ("公共服务平台没有该招标项目的交易平台数据，无法确定指令的接收平台", "The hub has no record of this tender from a trading platform, so it cannot address the instruction", 404),
+    "E053": ("指令编号已用于不同内容", "This instruction id was used for different content", 409),
+    "E054": ("指令与招标项目当前状态不符", "The instruction does not fit the tender's current state", 409),
+    "E055": ("只有被指令的交易平台可以报告该指令的办理情况", "Only the addressed trading platform may report on this instruction", 403),
+    "E056": ("指令未经公共服务平台有效签名，不予接收", "The instruction does not carry a valid signature of the public service platform: refused", 403),
+    "E057": ("该指令已办结", "This instruction has already been executed", 409),
+    "E058": ("办理时限无效（1至720小时）", "Invalid time limit (1 to 720 hours)", 422),
+    "E059": ("只有登记并启用的监督平台可以发出监督指令", "Only a registered, active supervision platform may send supervisory instructions", 403),
     # Online evaluation on the trading platform (docs/evaluation.md).
     "E070": ("评标委员会尚未就绪：成员须全部确认、签到并产生组长", "The committee is not ready: every member must confirm and check in, and a chair must be chosen", 409),
     "E071": ("须先处理评标中的待决事项（澄清、有效投标不足3个的决定、评标时间）", "Pending evaluation matters must be settled first (clarifications, the decision on fewer than 3 valid bids, the evaluation time)", 409),
