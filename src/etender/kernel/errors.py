@@ -80,6 +80,12 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E072": ("评分超出设定的分值范围", "A score is outside its configured range", 422),
     "E073": ("评分表已签署，不能修改", "The score sheet is signed and can no longer be changed", 409),
     "E074": ("公共服务平台专家抽取服务出错或不可用", "The expert draw service of the public service platform failed or cannot be reached", 502),
+    # Complaints to the supervising departments (条例 60–61; docs/supervision.md).
+    "E085": ("该投诉事项须先向招标人提出异议，并附异议及其答复（或答复期限届满）", "This matter needs a prior objection to the tenderer: show the objection and its answer (or the lapse of the answer period)", 422),
+    "E086": ("监督平台未掌握该招标项目（编号有误或尚未报送）", "The supervision platform knows no such tender (wrong code, or not exchanged yet)", 422),
+    "E087": ("投诉应当有明确的请求和必要的证明材料", "A complaint needs a clear request and the necessary evidence", 422),
+    "E088": ("该投诉不属于您所在监督部门处理", "This complaint is handled by another supervising department", 403),
+    "E089": ("异议答复期限尚未届满，暂不能就该事项投诉", "The tenderer's period to answer the objection has not ended yet: the complaint cannot be lodged now", 409),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),
@@ -152,6 +158,7 @@ BASIS: dict[str, str] = {
     "E145": "招标投标法 46; 条例 57", "E146": "条例 57", "E147": "条例 58", "E148": "招标投标法 47", "E149": "条例 60–61",
     "E150": "电子办法 40", "E151": "电子办法 49", "W152": "政府采购法 42", "E153": "网络安全法 21", "E154": "电子办法 10",
     "E155": "电子办法 8–9, 54–55",
+    "E085": "条例 60; 条例 22, 44, 54", "E087": "条例 60", "E089": "条例 22, 54, 60",
     "E025": "电子办法 45", "E027": "电子办法 45", "E028": "电子办法 44(4); 电子签名法 16", "E029": "电子签名法 13",
 }
 
