@@ -74,6 +74,12 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E057": ("该指令已办结", "This instruction has already been executed", 409),
     "E058": ("办理时限无效（1至720小时）", "Invalid time limit (1 to 720 hours)", 422),
     "E059": ("只有登记并启用的监督平台可以发出监督指令", "Only a registered, active supervision platform may send supervisory instructions", 403),
+    # Supervision monitoring (docs/supervision.md).
+    "E080": ("该招标项目不存在或不在您所在部门的监督范围内", "No such tender in your department's jurisdiction", 404),
+    "E081": ("开标时间已过，未见开标记录", "The opening time has passed without an opening record", 409),
+    "E082": ("中标结果公告前未见中标候选人公示", "A result was announced without a prior publicity of the candidates", 409),
+    "E083": ("交易平台操作日志检查点不一致（见证告警）", "The trading platform's log checkpoints are inconsistent (witness alert)", 409),
+    "E084": ("告警状态变更无效：办结或撤销须填写处理说明", "Invalid alert change: resolving or dismissing needs resolution notes", 422),
     # Online evaluation on the trading platform (docs/evaluation.md).
     "E070": ("评标委员会尚未就绪：成员须全部确认、签到并产生组长", "The committee is not ready: every member must confirm and check in, and a chair must be chosen", 409),
     "E071": ("须先处理评标中的待决事项（澄清、有效投标不足3个的决定、评标时间）", "Pending evaluation matters must be settled first (clarifications, the decision on fewer than 3 valid bids, the evaluation time)", 409),
@@ -158,6 +164,7 @@ BASIS: dict[str, str] = {
     "E145": "招标投标法 46; 条例 57", "E146": "条例 57", "E147": "条例 58", "E148": "招标投标法 47", "E149": "条例 60–61",
     "E150": "电子办法 40", "E151": "电子办法 49", "W152": "政府采购法 42", "E153": "网络安全法 21", "E154": "电子办法 10",
     "E155": "电子办法 8–9, 54–55",
+    "E080": "电子办法 48", "E081": "电子办法 29–30, 48", "E082": "条例 54", "E083": "电子办法 44, 49",
     "E085": "条例 60; 条例 22, 44, 54", "E087": "条例 60", "E089": "条例 22, 54, 60",
     "E025": "电子办法 45", "E027": "电子办法 45", "E028": "电子办法 44(4); 电子签名法 16", "E029": "电子签名法 13",
 }
