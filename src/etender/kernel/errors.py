@@ -92,6 +92,16 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E087": ("投诉应当有明确的请求和必要的证明材料", "A complaint needs a clear request and the necessary evidence", 422),
     "E088": ("该投诉不属于您所在监督部门处理", "This complaint is handled by another supervising department", 403),
     "E089": ("异议答复期限尚未届满，暂不能就该事项投诉", "The tenderer's period to answer the objection has not ended yet: the complaint cannot be lodged now", 409),
+    # Expert pool and verifiable draws of the public service platform (docs/experts.md).
+    "E060": ("符合条件的专家人数不足，无法抽取", "Fewer eligible experts than requested: the draw cannot be made", 409),
+    "E061": ("评标专家专业代码无效", "Unknown evaluation specialty code", 422),
+    "E062": ("专家导入文件无法读取或缺少表头", "The expert import file cannot be read or lacks its header row", 422),
+    "E063": ("专家导入文件有错误行，未导入任何数据", "The expert import file has invalid rows: nothing was imported", 422),
+    "E064": ("该身份证件号码的专家已在库", "An expert with this identity document number is already in the pool", 409),
+    "E065": ("该专业已无可递补的候选专家", "No candidate of this specialty is left for a replacement", 409),
+    "E066": ("交易平台随机数无效：须为32字节十六进制", "Invalid platform nonce: 32 bytes in hex expected", 422),
+    "E067": ("该抽取不属于本交易平台", "This draw belongs to another trading platform", 403),
+    "E068": ("居民身份证号码无效", "Invalid resident identity card number", 422),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),
