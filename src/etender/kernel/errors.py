@@ -102,6 +102,11 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E066": ("交易平台随机数无效：须为32字节十六进制", "Invalid platform nonce: 32 bytes in hex expected", 422),
     "E067": ("该抽取不属于本交易平台", "This draw belongs to another trading platform", 403),
     "E068": ("居民身份证号码无效", "Invalid resident identity card number", 422),
+    # Award stage: candidate publicity, objections and the award (条例 54–55; docs/award.md).
+    "E075": ("中标候选人公示期间的异议尚未答复，定标暂停", "An objection raised during the candidate publicity is unanswered: the award is paused", 409),
+    "E076": ("中标候选人公示期尚未结束，不能定标", "The candidate publicity has not ended: no winner can be decided yet", 409),
+    "E077": ("对评标结果的异议应当在中标候选人公示期间提出", "Objections to the evaluation result must be raised during the candidate publicity", 409),
+    "E078": ("尚未收到评标委员会提交的评标报告", "No submitted evaluation report has been received", 409),
     # Rules table (A), china-rules.md.
     "E101": ("投标截止距招标文件开始发出不足20日", "Less than 20 days between the start of issuing the tender documents and the bid deadline", 422),
     "E102": ("文件发售期少于5日", "The document issuing period is shorter than 5 days", 422),
@@ -176,6 +181,7 @@ BASIS: dict[str, str] = {
     "E155": "电子办法 8–9, 54–55",
     "E080": "电子办法 48", "E081": "电子办法 29–30, 48", "E082": "条例 54", "E083": "电子办法 44, 49",
     "E085": "条例 60; 条例 22, 44, 54", "E087": "条例 60", "E089": "条例 22, 54, 60",
+    "E075": "条例 54", "E076": "条例 54–55", "E077": "条例 54, 60", "E078": "条例 53–54",
     "E025": "电子办法 45", "E027": "电子办法 45", "E028": "电子办法 44(4); 电子签名法 16", "E029": "电子签名法 13",
 }
 
