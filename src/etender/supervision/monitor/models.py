@@ -145,6 +145,13 @@ class FeedEvent(models.Model):
     class Meta:
         ordering = ["seq"]
 
+    @property
+    def dataset_label(self) -> str:
+        from etender.kernel.exchange import DATASETS
+
+        ds = DATASETS.get(self.dataset)
+        return ds.zh if ds else ""
+
 
 class PlatformWitness(models.Model):
     """The latest checkpoint of a trading platform's log cosigned by the hub's witness (GET /api/witness/v1/logs)."""
