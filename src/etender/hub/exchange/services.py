@@ -125,6 +125,32 @@ def _validate(platform: Platform, records: list[dict[str, Any]]) -> list[dict[st
     return problems
 
 
+#: Data sets only supervision platforms send (a supervising department's complaint decision, 电子办法 51).
+SUPERVISION_DATASETS = frozenset({"404"})
+
+
+def _sender_refusals(platform: Platform, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """E006 per record: a supervision platform sends 404 only, for tenders within its jurisdiction
+    (their 501 region under its region code); nobody else sends 404 (hubs forward what they received)."""
+    from .selectors import region_prefix
+
+    out: list[dict[str, Any]] = []
+    prefix = region_prefix(platform.region_code) if platform.kind == Platform.Kind.SUPERVISION else ""
+    for i, item in enumerate(records):
+        dataset = item.get("dataset")
+        if platform.kind == Platform.Kind.SUPERVISION:
+            if dataset not in SUPERVISION_DATASETS:
+                out.append({"index": i, "code": "E006", "field": "dataset", "message_zh": f"监督平台只能报送投诉信息（404），不能报送 {dataset}", "message_en": f"a supervision platform sends complaint records (404) only, not {dataset}"})
+                continue
+            tender = (item.get("record") or {}).get("TENDER_PROJECT_CODE") if isinstance(item.get("record"), dict) else None
+            region = Record.objects.filter(dataset="501", key=str(tender), deleted=False).values_list("region_code", flat=True).first()
+            if region is None or not region.startswith(prefix):
+                out.append({"index": i, "code": "E006", "field": "TENDER_PROJECT_CODE", "message_zh": f"招标项目 {tender} 不在本监督平台辖区内", "message_en": f"tender {tender} is not within this supervision platform's jurisdiction"})
+        elif dataset in SUPERVISION_DATASETS and platform.kind != Platform.Kind.HUB:
+            out.append({"index": i, "code": "E006", "field": "dataset", "message_zh": "投诉信息（404）由行政监督平台报送", "message_en": "complaint records (404) come from supervision platforms"})
+    return out
+
+
 def _next_feed_seq() -> int:
     """The next feed position, under a lock held until commit.
 
@@ -192,6 +218,9 @@ def batch_ingest(*, actor: Actor, platform_code: str, sequence: int, records: li
             raise RuleViolation("E014", params={"sequence": sequence})
         return {"sequence": sequence, "records": existing.records, "duplicate": True}
     problems = _validate(platform, records)
+    refused = _sender_refusals(platform, records)
+    if refused and not problems:
+        raise RuleViolation("E006", detail_zh=refused[0]["message_zh"], detail_en=refused[0]["message_en"], params={"errors": refused})
     if problems:
         raise RuleViolation("E016", params={"errors": problems}, detail_zh=f"{len(problems)}处错误", detail_en=f"{len(problems)} problem(s)")
     now = clock.now()

@@ -49,6 +49,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("publicity", "511", _("Candidate publicity"), _("Candidate publicity"), "PUBLICITY_NAME", "PUBLICITY_START_TIME", "PUBLICITY_CONTENT", True, 8),
     Kind("result", "513", _("Award result"), _("Award results"), "NOTICE_NAME", "NOTICE_SEND_TIME", "NOTICE_CONTENT", True, 9),
     Kind("contract", "512", _("Contract"), _("Contracts"), "CONTRACT_NAME", "CONTRACT_SIGN_TIME", None, True, 10),
+    Kind("complaint", "404", _("Complaint decision"), _("Complaint decisions"), "TENDER_PROJECT_NAME", "HANDLE_DATE", "HANDLE_RESULT", True, 11),  # from supervision platforms
 )
 BY_SLUG = {k.slug: k for k in KINDS}
 BY_DATASET = {k.dataset: k for k in KINDS}

@@ -12,6 +12,7 @@ LIST_PATHS = {
     "publicity": "publicity",
     "result": "results",
     "contract": "contracts",
+    "complaint": "complaints",
 }
 assert set(LIST_PATHS) == set(DEFAULT_SCOPE)
 
