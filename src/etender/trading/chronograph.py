@@ -40,6 +40,7 @@ def snapshot(tender: Tender) -> lifecycle.TenderSnap:
         paused=bid_services.pending_objections(tender),
         lots=tuple(lots),
         min_bids=procedures.get(tender.procedure).min_bids_to_open,
+        suspended=tender.suspended_at is not None,  # a supervisory instruction holds every time event (电子办法 52)
     )
 
 

@@ -36,6 +36,7 @@ from etender.trading.accounts.selectors import entity_current_key, operator_code
 from etender.trading.outbox import services as outbox
 from etender.trading.procedures import base as procedures
 from etender.trading.tenders.models import Lot, LotStatus, Notification, Objection, Tender, TenderStatus
+from etender.trading.tenders.guards import ensure_not_suspended
 from etender.trading.tenders.services import custodian_keys, lock_tender, next_serial
 
 from .models import Bid, BidEnvelope, BidStatus, OpeningRecord, ShareRelease
@@ -109,6 +110,7 @@ def bid_upload(
     """Receive a sealed envelope (E120): it is stored but does not count until committed."""
     lot = _open_lot(lot)
     tender = lot.tender
+    ensure_not_suspended(tender)
     if clock.now() >= tender.bid_deadline:
         raise RuleViolation("E121")
     members = _check_consortium(tender, entity, list(consortium_members or []), joint_agreement)
@@ -177,6 +179,7 @@ def bid_commit(*, actor: Actor, entity: Entity, envelope_id: int) -> BidEnvelope
     if bid.bidder_id != entity.pk:
         raise RuleViolation("E006")
     tender = lock_tender(bid.lot.tender)
+    ensure_not_suspended(tender)
     now = clock.now()
     if now >= tender.bid_deadline:
         if tender.status == TenderStatus.TENDERING and pending_objections(tender):
@@ -242,6 +245,7 @@ def bid_withdraw(*, actor: Actor, entity: Entity, bid: Bid, accept_forfeit: bool
     if bid.bidder_id != entity.pk:
         raise RuleViolation("E006")
     tender = lock_tender(bid.lot.tender)
+    ensure_not_suspended(tender)
     bid = Bid.objects.select_for_update().get(pk=bid.pk)
     now = clock.now()
     before_deadline = now < tender.bid_deadline
@@ -312,7 +316,7 @@ def _record_refusal(actor: Actor, action: str, obj) -> None:
 
 @transaction.atomic
 def _bid_decrypt(*, actor: Actor, bid: Bid, dek: str) -> Bid:
-    lock_tender(bid.lot.tender)
+    ensure_not_suspended(lock_tender(bid.lot.tender))
     bid = Bid.objects.select_for_update().select_related("lot").get(pk=bid.pk)
     if bid.lot.status != LotStatus.OPENING or bid.status != BidStatus.SUBMITTED:
         raise RuleViolation("E007", detail_zh="当前不在该投标的解密阶段", detail_en="this bid is not awaiting decryption")
@@ -400,6 +404,7 @@ def custodian_release(*, actor: Actor, lot: Lot, shares: dict[int, str]) -> dict
 @transaction.atomic
 def _custodian_release(*, actor: Actor, custodian, lot: Lot, shares: dict[int, str]) -> dict[str, Any]:
     tender = lock_tender(lot.tender)
+    ensure_not_suspended(tender)
     lot = Lot.objects.get(pk=lot.pk)
     if lot.status != LotStatus.OPENING:
         raise RuleViolation("E007", detail_zh="该标段不在开标解密阶段", detail_en="this lot is not being opened")
@@ -456,6 +461,7 @@ def custodian_publish_key(*, actor: Actor, tender: Tender, private_key: str) -> 
     from etender.kernel.suites import get_suite
 
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     custodian = _custodian_of(tender, actor)
     if tender.status not in (TenderStatus.OPENED, TenderStatus.FAILED):
         raise RuleViolation("E122", detail_zh="开标结束前不得公开保管私钥", detail_en="the key is published only after the opening")

@@ -8,6 +8,11 @@ functions drive the hypothesis state-machine tests.
     draft ──publish──▶ tendering ──deadline──▶ opening ──window ends or all decided──▶ opened
                            │                      (per lot; < min bids ⇒ lot failed)
                            └─ objection pending: the deadline event waits (E106)
+
+A supervisory instruction (电子办法 52) suspends a tender: no time event is due
+while it is suspended; on resumption every period still running at the
+suspension gets back the time it had left (:func:`give_back`).  Termination
+cancels the tender and its undecided lots (:func:`terminate`).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class TenderSnap:
     paused: bool
     lots: tuple[LotSnap, ...]
     min_bids: int = 3
+    suspended: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ def due_events(snap: TenderSnap, now: datetime) -> list[TimeEvent]:
 
 def pending_events(snap: TenderSnap) -> list[TimeEvent]:
     events: list[TimeEvent] = []
+    if snap.suspended:
+        return events
     if snap.status == TENDERING and snap.bid_deadline and not snap.paused:
         events.append(TimeEvent(CLOSE_SUBMISSION, snap.bid_deadline))
     if snap.status == OPENING:
@@ -94,6 +102,19 @@ def overall(lots: tuple[LotSnap, ...], *, fallback: str) -> str:
     if statuses <= {CANCELLED}:
         return CANCELLED
     return FAILED
+
+
+def give_back(at: datetime | None, *, suspended_at: datetime, resumed_at: datetime) -> datetime | None:
+    """A period end that was still ahead at the suspension keeps the time it had left, counted from the resumption."""
+    if at is None or at <= suspended_at:
+        return at
+    return resumed_at + (at - suspended_at)
+
+
+def terminate(snap: TenderSnap) -> TenderSnap:
+    """Termination by a supervisory instruction: every lot not yet decided is cancelled, and the tender with it."""
+    lots = tuple(replace(lot, status=CANCELLED, undecided_bids=0) if lot.status in (DRAFT, TENDERING, OPENING, OPENED) else lot for lot in snap.lots)
+    return replace(snap, status=CANCELLED, lots=lots, suspended=False)
 
 
 def apply(snap: TenderSnap, event: TimeEvent, *, decrypt_window) -> TenderSnap:

@@ -44,6 +44,7 @@ from etender.trading.outbox import services as outbox
 from etender.trading.procedures import base as procedures
 from etender.trading.procedures import rules
 
+from .guards import ensure_not_suspended
 from .models import (
     Announcement,
     Clarification,
@@ -495,6 +496,7 @@ def document_upload(*, actor: Actor, acting_entity: Entity, tender: Tender, name
     """Attach a file to the tender documents; its SHA-256 is recorded (电子办法 40)."""
     require_manager(tender, acting_entity)
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     if tender.status != TenderStatus.DRAFT and clarification is None:
         raise RuleViolation("E007", detail_zh="招标文件发布后只能通过澄清修改", detail_en="after publication documents change only through a clarification")
     size = file.size or 0
@@ -519,6 +521,7 @@ def tender_publish(*, actor: Actor, acting_entity: Entity, tender: Tender) -> Te
     """Publish the announcement: every rule that applies before bidding is checked first."""
     require_manager(tender, acting_entity)
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     if tender.status != TenderStatus.DRAFT:
         raise RuleViolation("E007", detail_zh="已发布", detail_en="already published")
     now = clock.now()
@@ -598,6 +601,7 @@ def clarification_publish(
     """
     require_manager(tender, acting_entity)
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     now = clock.now()
     if tender.status != TenderStatus.TENDERING or now >= tender.bid_deadline:
         raise RuleViolation("E007", detail_zh="只能在投标截止前澄清", detail_en="clarifications are possible only before the deadline")
@@ -647,6 +651,7 @@ def clarification_publish(
 def objection_raise(*, actor: Actor, entity: Entity, tender: Tender, content: str) -> Objection:
     """异议 to the documents (条例 22): ≥ 10 days before the deadline; pauses the tendering."""
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     now = clock.now()
     if tender.status != TenderStatus.TENDERING or now >= tender.bid_deadline:
         raise RuleViolation("E007", detail_zh="只能在投标截止前提出", detail_en="possible only before the deadline")
@@ -671,6 +676,7 @@ def objection_answer(*, actor: Actor, acting_entity: Entity, objection: Objectio
     tender = objection.tender
     require_manager(tender, acting_entity)
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != Objection.Status.PENDING:
         raise RuleViolation("E007", detail_zh="已答复", detail_en="already answered")
@@ -701,6 +707,7 @@ def lot_retender(*, actor: Actor, acting_entity: Entity, lot: Lot) -> Tender:
     """A lot that failed (fewer than 3 bids, E125) is tendered again as a new draft."""
     tender = lot.tender
     require_manager(tender, acting_entity)
+    ensure_not_suspended(lock_tender(tender))
     if lot.status != LotStatus.FAILED:
         raise RuleViolation("E007", detail_zh="仅流标的标段可以重新招标", detail_en="only a failed lot can be re-tendered")
     if Lot.objects.filter(tender__retender_of=tender, name=lot.name, tender__status=TenderStatus.DRAFT).exists():
@@ -746,6 +753,7 @@ def tender_schedule(*, actor: Actor, acting_entity: Entity, tender: Tender, data
     """Set the periods of a draft (used for re-tenders and by the edit form)."""
     require_manager(tender, acting_entity)
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     if tender.status != TenderStatus.DRAFT:
         raise RuleViolation("E007", detail_zh="只能修改草稿", detail_en="only drafts can be edited")
     for key in ("doc_get_start", "doc_get_end", "bid_deadline"):
@@ -783,6 +791,7 @@ def custodians_assign(*, actor: Actor, acting_entity: Entity, tender: Tender, su
 
     require_manager(tender, acting_entity)
     tender = lock_tender(tender)
+    ensure_not_suspended(tender)
     if tender.status != TenderStatus.DRAFT:
         raise RuleViolation("E007", detail_zh="开标保管人须在发布前确定", detail_en="custodians are set before publication")
     if suite not in SUITES:
@@ -844,6 +853,7 @@ def custodian_key_register(*, actor: Actor, custodian, public_key: str):
     custodian = Custodian.objects.select_for_update().select_related("tender").get(pk=custodian.pk)
     if custodian.user_id != actor.user_id:
         raise RuleViolation("E006", detail_zh="只能登记本人的保管密钥", detail_en="only the custodian registers its key")
+    ensure_not_suspended(custodian.tender)
     if custodian.tender.status != TenderStatus.DRAFT:
         raise RuleViolation("E007", detail_zh="招标公告发布后不得更换保管密钥", detail_en="keys cannot change after publication")
     suite = get_suite(custodian.tender.suite)
