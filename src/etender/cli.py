@@ -41,13 +41,13 @@ DEFAULT_PORTS = {"hub": 8000, "trading": 8101, "supervision": 8200}
 PERIODIC = {
     "trading": ["etender.trading.chronograph:tick", "etender.trading.award.chronograph:tick", "etender.kernel.audit.log:checkpoint_if_due", "etender.kernel.audit.witness:submit_to_witness", "etender.trading.outbox.services:deliver"],
     "hub": ["etender.kernel.audit.log:checkpoint_if_due"],
-    "supervision": ["etender.kernel.audit.log:checkpoint_if_due", "etender.supervision.monitor.services:periodic"],
+    "supervision": ["etender.kernel.audit.log:checkpoint_if_due", "etender.supervision.monitor.services:periodic", "etender.supervision.directives.services:periodic"],
 }
 #: Run every ``FAST_INTERVAL`` seconds between the periodic passes: cheap when idle, quick when there is work.
 FAST = {
-    "trading": ["etender.trading.outbox.services:deliver_if_pending"],
+    "trading": ["etender.trading.outbox.services:deliver_if_pending", "etender.trading.directives.services:poll_hub_fast"],
     "hub": ["etender.hub.exchange.services:forward_if_pending"],
-    "supervision": ["etender.supervision.monitor.services:consume_if_pending"],
+    "supervision": ["etender.supervision.monitor.services:consume_if_pending", "etender.supervision.directives.services:send_if_pending"],
 }
 FAST_INTERVAL = 0.05
 
