@@ -71,6 +71,7 @@ class Committee(models.Model):
     draw_proof_url = models.CharField(max_length=500, blank=True)
     draw_platform_nonce = models.CharField(max_length=64, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
+    polled_at = models.DateTimeField(null=True, blank=True)
     revealed_at = models.DateTimeField(_("names published at"), null=True, blank=True)
     # The evaluation itself.
     started_at = models.DateTimeField(_("evaluation started at"), null=True, blank=True)
