@@ -197,6 +197,9 @@ def user_from_sso(*, request, claims: dict[str, Any], issuer: str) -> Any:
 
     sub = str(claims.get("sub") or "")
     ent = claims.get("entity") if isinstance(claims.get("entity"), dict) else None
+    expert = claims.get("etender_expert") if isinstance(claims.get("etender_expert"), dict) and claims["etender_expert"].get("ref") else None
+    if sub and expert is not None and (ent is None or not ent.get("uscc")):
+        return _expert_from_sso(request=request, claims=claims, issuer=issuer, expert=expert)
     if not sub or ent is None or not ent.get("uscc"):
         raise RuleViolation("E026")
     code = check_credit_code(str(ent["uscc"]), field="uscc")
@@ -266,4 +269,34 @@ def user_from_sso(*, request, claims: dict[str, Any], issuer: str) -> Any:
         obj=entity,
         data={"issuer": issuer, "subject": sub, "verified": verified, "created_user": created_user, "created_entity": created_entity, "roles_added": added},
     )
+    if expert is not None:
+        from etender.trading.evaluation.services import expert_link
+
+        expert_link(actor=actor, user=user, expert_ref=str(expert["ref"]), name=str(expert.get("name") or full_name))
+    return user
+
+
+def _expert_from_sso(*, request, claims: dict[str, Any], issuer: str, expert: dict[str, Any]) -> Any:
+    """An expert of the hub's pool without a market entity (claim ``etender_expert``): a user with no membership,
+    linked to the expert reference so that they see the lots whose committee they sit on (docs/evaluation.md)."""
+    from etender.trading.evaluation.services import expert_link
+
+    from .models import HubIdentity
+
+    sub = str(claims["sub"])
+    now = clock.now()
+    full_name = str(claims.get("name") or expert.get("name") or "")[:150]
+    link = HubIdentity.objects.select_for_update().select_related("user").filter(issuer=issuer, subject=sub).first()
+    if link is None:
+        user = User.objects.create_user(username=_sso_username(str(claims.get("preferred_username") or "")), email=str(claims.get("email") or "")[:254], first_name=full_name)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        HubIdentity.objects.create(user=user, issuer=issuer, subject=sub, entity_code="", verified=True, linked_at=now, last_sign_in_at=now)
+    else:
+        user = link.user
+        link.last_sign_in_at = now
+        link.save(update_fields=["last_sign_in_at"])
+    actor = Actor(user_id=user.pk, username=user.get_username(), ip=getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR"))
+    expert_link(actor=actor, user=user, expert_ref=str(expert["ref"]), name=str(expert.get("name") or full_name))
+    audit_record(actor=actor, action="account.sso_signed_in", obj=user.hub_identity, data={"issuer": issuer, "subject": sub, "expert_ref": str(expert["ref"])})
     return user
