@@ -187,3 +187,11 @@ def committee_public(draw: Draw) -> list[dict[str, str]]:
 
 def invitations(expert: Expert) -> list[Member]:
     return list(Member.objects.filter(expert=expert).select_related("draw").order_by("-draw__evaluation_start"))
+
+
+def expert_claims(user) -> dict[str, str] | None:
+    """The ``etender_expert`` claim of the hub's ID token for a user linked to an active or suspended expert record."""
+    expert = expert_of(user)
+    if expert is None or expert.status == Expert.Status.RETIRED:
+        return None
+    return {"ref": expert.ref, "name": expert.name}

@@ -21,6 +21,8 @@ from etender.kernel.web.forms import apply_violations
 from . import services
 from .forms import CertificateForm, ContactForm, EntityFields, QualificationForm, RegisterForm, UserForm
 from .models import EntityUser, MarketEntity
+from etender.hub.experts.selectors import expert_claims
+
 from .selectors import account_of
 
 BASE = "identity/base.html"
@@ -75,6 +77,8 @@ class AuthorizationView(DotAuthorizationView):
 
     def _refusal(self, request) -> RuleViolation | None:
         account = account_of(request.user)
+        if account is None and expert_claims(request.user) is not None:
+            return None  # an evaluation expert of the hub's pool signs in on the trading platforms (docs/experts.md)
         if account is None:
             return RuleViolation("E026", detail_zh="平台工作人员请使用各平台的本地账号", detail_en="platform staff use the local accounts of each platform")
         if account.entity.status == MarketEntity.Status.SUSPENDED:
