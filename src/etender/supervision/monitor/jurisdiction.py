@@ -27,14 +27,16 @@ FIELD_MAP: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "e_platforms": (frozenset({ALL}), frozenset({ALL})),
     # 工业和信息化: industrial and information projects
     "industry": (frozenset({"I65"}), frozenset()),
+    # E48 土木工程建筑业 (civil engineering: roads, bridges, tunnels, pipelines, water works) is shared by the
+    # departments of works: each of them sees it, as in practice the project's approval names one of them.
     # 住房城乡建设: buildings and municipal works — by industry and by the works type of the lots
-    "housing": (frozenset({"E47", "E49", "E50", "D46", "N78"}), frozenset({"A01", "A02"})),
+    "housing": (frozenset({"E47", "E48", "E49", "E50", "D46", "N78"}), frozenset({"A01", "A02"})),
     # 交通运输: highways, roads and waterways
-    "transport": (frozenset({"G54", "G55"}), frozenset()),
+    "transport": (frozenset({"G54", "G55", "E48"}), frozenset()),
     # 铁道: railway works
-    "railway": (frozenset({"G53"}), frozenset()),
+    "railway": (frozenset({"G53", "E48"}), frozenset()),
     # 水利: water conservancy works
-    "water": (frozenset({"N76"}), frozenset()),
+    "water": (frozenset({"N76", "E48"}), frozenset()),
     # 商务: international tendering of electromechanical products (goods)
     "commerce": (frozenset(), frozenset({"B01"})),
     # 财政: government procurement policy in construction projects — goods and services of works projects
