@@ -373,6 +373,38 @@ def verify_opening_cmd(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command("verify-draw")
+def verify_draw_cmd(
+    source: str = typer.Argument(..., help="a saved proof (JSON file) or its URL, e.g. http://hub/experts/draws/<id>/proof/"),
+    key: str = typer.Option(None, help="the hub's signing key (base64, from /api/platform/keys), obtained out of band"),
+) -> None:
+    """Recompute an expert draw from its public proof (algorithm etender-draw-v1, docs/experts.md)."""
+    from etender.kernel.draw import verify
+
+    try:
+        if source.startswith(("http://", "https://")):
+            import urllib.request
+
+            req = urllib.request.Request(source, headers={"Accept": "application/json"})
+            with urllib.request.urlopen(req, timeout=60) as r:
+                data = json.loads(r.read().decode("utf-8"))
+        else:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        typer.echo(f"cannot read the proof: {exc}", err=True)
+        raise typer.Exit(2) from None
+    report = verify(data, pinned_key=key)
+    for c in report.checked:
+        typer.echo(f"ok   {c}")
+    for p in report.problems:
+        typer.echo(f"FAIL {p}", err=True)
+    if report.ok and report.pending:
+        typer.echo("PENDING: the seed is not revealed yet; the selection can be recomputed after the award result is published")
+        raise typer.Exit(3)
+    typer.echo("OK" if report.ok else "NOT OK")
+    raise typer.Exit(0 if report.ok else 1)
+
+
 def main() -> None:
     app()
 

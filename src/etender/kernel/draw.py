@@ -150,7 +150,25 @@ def _hex(value: Any, n: int) -> bytes | None:
     return bytes.fromhex(value)
 
 
-def verify(proof: Mapping[str, Any]) -> Report:
+def check_signature(proof: Mapping[str, Any], r: Report, pinned_key: str | None = None) -> None:
+    """The hub signs the proof (Ed25519 over the canonical JSON without ``hub_signature``/``hub_key``)."""
+    from .signing import verify as verify_sig
+
+    sig, key = proof.get("hub_signature"), proof.get("hub_key")
+    if sig is None:
+        if pinned_key:
+            r.fail("hub_signature: missing")
+        return
+    if pinned_key and key != pinned_key:
+        r.fail("hub_key: not the pinned key of the hub")
+    body = {k: v for k, v in proof.items() if k not in ("hub_signature", "hub_key")}
+    if not isinstance(sig, str) or not isinstance(key, str) or not verify_sig(body, sig, pinned_key or key):
+        r.fail("hub_signature: does not match the proof (the proof was altered after the hub signed it)")
+    else:
+        r.checked.append("hub signature")
+
+
+def verify(proof: Mapping[str, Any], *, pinned_key: str | None = None) -> Report:
     """Recompute a draw from its public proof; the report names every part that does not check out.
 
     Fails on: an unknown algorithm; a seed that does not hash to the commitment (tampered seed or commitment);
@@ -159,6 +177,7 @@ def verify(proof: Mapping[str, Any]) -> Report:
     selection).
     """
     r = Report()
+    check_signature(proof, r, pinned_key)
     if proof.get("algorithm") != ALGORITHM:
         r.fail(f"algorithm: {proof.get('algorithm')!r} is not {ALGORITHM}")
         return r
