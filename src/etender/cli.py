@@ -41,7 +41,7 @@ DEFAULT_PORTS = {"hub": 8000, "trading": 8101, "supervision": 8200}
 PERIODIC = {
     "trading": ["etender.trading.chronograph:tick", "etender.trading.award.chronograph:tick", "etender.kernel.audit.log:checkpoint_if_due", "etender.kernel.audit.witness:submit_to_witness", "etender.trading.outbox.services:deliver"],
     "hub": ["etender.kernel.audit.log:checkpoint_if_due"],
-    "supervision": ["etender.kernel.audit.log:checkpoint_if_due", "etender.supervision.monitor.services:periodic", "etender.supervision.directives.services:periodic"],
+    "supervision": ["etender.kernel.audit.log:checkpoint_if_due", "etender.supervision.complaints.services:periodic", "etender.supervision.monitor.services:periodic", "etender.supervision.directives.services:periodic"],
 }
 #: Run every ``FAST_INTERVAL`` seconds between the periodic passes: cheap when idle, quick when there is work.
 FAST = {
