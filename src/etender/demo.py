@@ -29,7 +29,7 @@ INSTANCES = [
     Instance("hub", "hub", 8000, "浙江省招标投标公共服务平台"),
     Instance("trading", "trading-a", 8101, "之江电子招标投标交易平台", "91330100MA2AAAAA0B"),
     Instance("trading", "trading-b", 8102, "钱塘数智招采交易平台", "91330108MA2DDDDD0P"),
-    Instance("supervision", "supervision", 8200, "浙江省招标投标行政监督平台"),
+    Instance("supervision", "supervision", 8200, "浙江省招标投标行政监督平台", "11330000MB1JDPT00L"),
 ]
 
 
@@ -65,6 +65,8 @@ def _env(inst: Instance, var_dir: Path) -> dict[str, str]:
         env["ETENDER_HUB_URL"] = url("hub")
         env["ETENDER_PUBLIC_URL"] = f"http://127.0.0.1:{port(inst)}"
         env["ETENDER_CODE_BLOCK"] = str([i.name for i in INSTANCES if i.service == "trading"].index(inst.name) + 1)
+    if inst.service == "supervision":  # reads the hub's change feed with the supervision scope (signed requests)
+        env["ETENDER_HUB_URL"] = url("hub")
     if inst.service in SSO_SERVICES:  # sign-in with the hub account; the secret is in <var>/<instance>.sso-client-secret
         env["ETENDER_SSO_ISSUER"] = url("hub") + "/o"
         env["ETENDER_SSO_CLIENT_ID"] = inst.name
@@ -86,16 +88,19 @@ def prepare(var_dir: Path, *, reset: bool = False) -> None:
         env = _env(inst, var_dir)
         subprocess.run(_cli("manage", inst.service, "--name", inst.name, "migrate", "--no-input", "-v", "0"), env=env, check=True)
         subprocess.run(_cli("manage", inst.service, "--name", inst.name, "seed_demo"), env=env, check=True)
+        if inst.service == "supervision":
+            subprocess.run(_cli("manage", inst.service, "--name", inst.name, "monitor_seed_demo"), env=env, check=True)
     hub = next(i for i in INSTANCES if i.service == "hub")
     for inst in INSTANCES:
-        if inst.service != "trading":
+        if inst.service not in ("trading", "supervision"):
             continue
         key = subprocess.run(
-            _cli("manage", "trading", "--name", inst.name, "shell", "-c", "from etender.kernel.signing import platform_signer; print(platform_signer().public_info()['public_key'])"),
+            _cli("manage", inst.service, "--name", inst.name, "shell", "-c", "from etender.kernel.signing import platform_signer; print(platform_signer().public_info()['public_key'])"),
             env=_env(inst, var_dir), check=True, capture_output=True, text=True,
         ).stdout.strip().splitlines()[-1]
         subprocess.run(
-            _cli("manage", "hub", "--name", hub.name, "register_platform", inst.platform_code, inst.title, key, "--url", f"http://127.0.0.1:{port(inst)}", "--activate"),
+            _cli("manage", "hub", "--name", hub.name, "register_platform", inst.platform_code, inst.title, key, "--url", f"http://127.0.0.1:{port(inst)}", "--activate",
+                 *(("--kind", "supervision", "--region", "330000") if inst.service == "supervision" else ())),
             env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL,
         )
     # Single sign-on: each trading and supervision platform is an OIDC client of the hub (redirect URIs follow --port-offset).
