@@ -118,6 +118,7 @@ def prepare(var_dir: Path, *, reset: bool = False) -> None:
             env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL,
         )
     subprocess.run(_cli("manage", "hub", "--name", hub.name, "seed_identity_demo"), env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(_cli("manage", "hub", "--name", hub.name, "seed_experts_demo"), env=_env(hub, var_dir), check=True, stdout=subprocess.DEVNULL)
 
 
 def _wait_healthy(port: int, timeout: float = 60) -> bool:

@@ -416,8 +416,11 @@ def punishment_add(*, actor: Actor, expert: Expert, decided_on: date, authority:
 
 
 @transaction.atomic
-def expert_issue_account(*, actor: Actor, expert: Expert, username: str, password: str):
-    """The administrator gives the expert a hub account (to confirm draws and to sign in on trading platforms)."""
+def expert_issue_account(*, actor: Actor, expert: Expert, username: str, password: str = "", password_hash: str = ""):
+    """The administrator gives the expert a hub account (to confirm draws and to sign in on trading platforms).
+
+    ``password_hash`` (already hashed, e.g. one hash for many demo accounts) replaces ``password`` for seeding.
+    """
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -430,11 +433,15 @@ def expert_issue_account(*, actor: Actor, expert: Expert, username: str, passwor
         raise RuleViolation("E001", detail_zh="用户名为3–150个字母、数字或 . @ + - _", detail_en="user name: 3–150 letters, digits or . @ + - _", field="username")
     if User.objects.filter(username=username).exists():
         raise RuleViolation("E011", detail_zh=username, detail_en=username, field="username")
-    try:
-        validate_password(password)
-    except ValidationError as exc:
-        raise RuleViolation("E001", detail_zh="；".join(exc.messages), detail_en="; ".join(exc.messages), field="password") from None
-    user = User.objects.create_user(username=username, password=password, first_name=expert.name)
+    if not password_hash:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise RuleViolation("E001", detail_zh="；".join(exc.messages), detail_en="; ".join(exc.messages), field="password") from None
+    user = User.objects.create_user(username=username, password=None if password_hash else password, first_name=expert.name)
+    if password_hash:
+        user.password = password_hash
+        user.save(update_fields=["password"])
     expert.user = user
     expert.save(update_fields=["user"])
     audit_record(actor=actor, action="experts.account_issued", obj=expert, data={"ref": expert.ref, "username": username})

@@ -183,8 +183,9 @@ def draw_admin(request, draw_id: str):
     draw = _draw(draw_id)
     services.access_record(actor=Actor.from_request(request), what="draw detail (administrator)", draw=draw)
     return render(request, "experts/draw_admin.html", {
-        "nav": "draws", "draw": draw, "members": selectors.draw_members(draw), "reasons": services.REASONS,
-        "specialties": [(c, n, specialties.path_label(c)) for c, n in draw.counts.items()], "candidate_count": {s: len(v) for s, v in draw.candidates.items()},
+        "nav": "draws", "draw": draw, "members": selectors.draw_members(draw),
+        "specialties": [(c, n, specialties.path_label(c), len(draw.candidates.get(c, []))) for c, n in draw.counts.items()],
+        "excluded": [(n, *services.REASONS.get(code, (code, code))) for code, n in sorted(draw.excluded.items())],
     })
 
 
@@ -197,8 +198,10 @@ def proof_page(request, draw_id: str):
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     report = algo.verify(data)
-    rows = [(s, specialties.path_label(s), data["counts"][s], ids) for s, ids in data["candidates"].items()]
-    return render(request, "experts/proof.html", {"nav": "", "draw": draw, "p": data, "rows": rows, "report": report, "reasons": services.REASONS})
+    selected = set(data["selected"]) | {r["by"] for r in data["replacements"]}
+    rows = [(s, specialties.path_label(s), data["counts"][s], [(c, c in selected) for c in ids]) for s, ids in data["candidates"].items()]
+    excluded = [(n, *services.REASONS.get(code, (code, code))) for code, n in sorted(data["excluded"].items())]
+    return render(request, "experts/proof.html", {"draw": draw, "p": data, "rows": rows, "report": report, "excluded": excluded})
 
 
 @login_required
