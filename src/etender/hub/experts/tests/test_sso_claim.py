@@ -10,7 +10,8 @@ from django.test import Client
 from jwcrypto import jwk, jwt
 
 from etender.hub.experts import services
-from etender.hub.identity.tests.test_oidc import ISSUER, client_app, exchange, pkce, start  # noqa: F401  (client_app is a fixture)
+from etender.hub.identity import services as identity_services
+from etender.hub.identity.tests.test_oidc import ISSUER, REDIRECT, SECRET, exchange, pkce, start
 
 from .factories import ADMIN, make_expert
 
@@ -18,7 +19,12 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Zx-2026-expert!"
 
 
-def test_expert_account_gets_the_expert_claim_and_may_sign_in_elsewhere(client_app):  # noqa: F811
+@pytest.fixture
+def client_app(db):
+    return identity_services.oidc_client_register(actor=ADMIN, client_id="trading-a", name="之江电子招标投标交易平台", redirect_uris=[REDIRECT], post_logout_redirect_uris=["http://rp.example/"], secret=SECRET)
+
+
+def test_expert_account_gets_the_expert_claim_and_may_sign_in_elsewhere(client_app):
     expert = make_expert()
     user = services.expert_issue_account(actor=ADMIN, expert=expert, username="zhuanjia1", password=PASSWORD)
     browser = Client()
@@ -37,7 +43,7 @@ def test_expert_account_gets_the_expert_claim_and_may_sign_in_elsewhere(client_a
     assert user.expert == expert
 
 
-def test_retired_experts_lose_the_claim_and_the_sign_in(client_app):  # noqa: F811
+def test_retired_experts_lose_the_claim_and_the_sign_in(client_app):
     expert = make_expert()
     services.expert_issue_account(actor=ADMIN, expert=expert, username="zhuanjia2", password=PASSWORD)
     services.expert_set_status(actor=ADMIN, expert=expert, status="retired")
