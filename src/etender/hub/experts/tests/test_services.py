@@ -10,7 +10,7 @@ import pytest
 from etender.hub.exchange.models import FeedEntry, Record
 from etender.hub.exchange.selectors import feed_page
 from etender.hub.experts import selectors, services
-from etender.hub.experts.models import Avoidance, Expert, Member
+from etender.hub.experts.models import Avoidance, Member
 from etender.kernel import clock
 from etender.kernel import draw as algo
 from etender.kernel.codes import make_uscc
