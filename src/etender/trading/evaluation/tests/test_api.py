@@ -9,7 +9,6 @@ from django.test import Client
 
 from etender.kernel import clock
 from etender.kernel.web.models import ApiToken
-from etender.trading.evaluation import testing as ev
 from etender.trading.evaluation.models import Seat
 
 pytestmark = pytest.mark.django_db
