@@ -194,6 +194,12 @@ class Alert(models.Model):
     class Meta:
         ordering = ["-raised_at", "-id"]
 
+    SOURCES = {"rule": _("rule engine"), "witness": _("hub witness"), "complaints": _("complaints"), "directives": _("instructions")}
+
+    @property
+    def source_display(self) -> str:
+        return str(self.SOURCES.get(self.source, self.source))
+
 
 class AccessLog(models.Model):
     """Who looked at which restricted record when (电子办法 48: no information beyond the duties; every view is logged)."""

@@ -37,7 +37,7 @@ def dashboard(request):
 
 @_staff_only
 def dashboard_data(request):
-    """The figures the charts draw, refreshed by the page every 2 s."""
+    """The figures the charts draw, refreshed by the page every second."""
     data = selectors.dashboard(request.user)
     return JsonResponse({
         "stages": [{"stage": s, "label": label, "count": n} for s, label, n in data["stages"]],
@@ -47,13 +47,16 @@ def dashboard_data(request):
         "openings_today": len(data["openings_today"]),
         "overdue_count": data["overdue_count"],
         "applied": data["cursor"].applied if data["cursor"] else 0,
+        "position": data["cursor"].position if data["cursor"] else 0,
     })
 
 
 @_staff_only
 def dashboard_alerts(request):
-    """The alert list fragment (htmx, every 2 s)."""
+    """The fragments of the dashboard refreshed by htmx every second: latest alerts, or (``?part=overdue``) overdue steps."""
     data = selectors.dashboard(request.user)
+    if request.GET.get("part") == "overdue":
+        return render(request, "monitor/_overdue.html", {"overdue": data["overdue"]})
     return render(request, "monitor/_alerts.html", {"alerts": data["recent_alerts"]})
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.contrib.auth import get_user_model
 
 from etender.kernel.audit.actors import Actor
@@ -9,6 +10,7 @@ from etender.supervision.duties.seed_data import DEPARTMENTS
 from etender.supervision.duties.services import department_create, department_staff_add, duties_seed
 
 from ..services import head_add
+from .live import TradingPlatform, Worker, start_hub
 
 PASSWORD = "Test-pass-2026"
 SYSTEM = Actor.system("test")
@@ -39,3 +41,17 @@ def users(departments):
         "fgw": make_staff("fgw", departments["zj-fgw"]),  # coordination: everything in Zhejiang
         "citizen": get_user_model().objects.create_user("citizen", password=PASSWORD),
     }
+
+
+@pytest.fixture
+def ecosystem(tmp_path):
+    """A real hub process with this supervision platform registered (330000), a signing trading platform, the worker (not started)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the hub needs its own PostgreSQL database")
+    hub = start_hub(tmp_path)
+    worker = Worker(hub)
+    try:
+        yield hub, TradingPlatform(hub), worker
+    finally:
+        worker.kill()
+        hub.close()

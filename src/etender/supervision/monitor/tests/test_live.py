@@ -8,13 +8,13 @@ import time
 from datetime import datetime
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections
 
 from etender.kernel.calendar import TZ
 
 from ..models import Alert, FeedCursor, FeedEvent, PlatformWitness
 from .feeddata import RESTRICTIVE, codes, tender_records
-from .live import TradingPlatform, Worker, start_hub, wait_for
+from .live import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,19 +29,6 @@ def hub_last_seq(hub) -> int:
             return after
         items += page["items"]
         after = page["next"]
-
-
-@pytest.fixture
-def ecosystem(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the hub needs its own PostgreSQL database")
-    hub = start_hub(tmp_path)
-    worker = Worker(hub)
-    try:
-        yield hub, TradingPlatform(hub), worker
-    finally:
-        worker.kill()
-        hub.close()
 
 
 def test_events_and_alerts_arrive_live_with_the_witness_state(ecosystem):
