@@ -1,8 +1,8 @@
 """The hub's expert draw API, called with signed platform requests (interfaces.md issue 5, items 1–7).
 
-Requests carry ``X-Etender-Platform`` (this platform's credit code), ``X-Etender-Timestamp`` (RFC 3339) and
-``X-Etender-Signature``: the platform's Ed25519 signature over the canonical JSON of
-{method, path, timestamp} — the scheme of the hub's exchange API (docs/hub-exchange.md).
+Requests carry ``X-Etender-Platform`` (this platform's credit code), ``X-Etender-Timestamp`` (RFC 3339),
+``X-Etender-Content-SHA256`` for a body and ``X-Etender-Signature``: the platform's Ed25519 signature over the
+canonical JSON of {method, path, timestamp, content_sha256} (``etender.kernel.platform_auth``).
 A coded error of the hub (E130-family, E015, E013 …) is raised here as the same RuleViolation when the code is
 in our catalogue; anything else (hub down, malformed answer) is E074.
 """
@@ -16,20 +16,19 @@ from typing import Any
 
 from django.conf import settings
 
-from etender.kernel import clock
+from etender.kernel import platform_auth
 from etender.kernel.errors import CATALOG, RuleViolation
 from etender.kernel.signing import platform_signer
 
 PREFIX = "/api/experts/v1"
 
 
-def signed_headers(method: str, path: str) -> dict[str, str]:
-    timestamp = clock.now().isoformat()
-    return {
-        "X-Etender-Platform": settings.ETENDER_PLATFORM_CODE,
-        "X-Etender-Timestamp": timestamp,
-        "X-Etender-Signature": platform_signer().sign({"method": method, "path": path, "timestamp": timestamp}),
-    }
+def signed_headers(method: str, path: str, body: bytes | None = None) -> dict[str, str]:
+    """The kernel's signed platform request (kernel.platform_auth); the signature covers the body's SHA-256 too.
+
+    The timestamp is the real time, not the injectable clock: the hub compares it with its own clock.
+    """
+    return platform_auth.signed_headers(signer=platform_signer(), platform_code=settings.ETENDER_PLATFORM_CODE, method=method, path=path, body=body)
 
 
 def hub_url() -> str:
@@ -46,7 +45,7 @@ def call(method: str, path: str, body: dict[str, Any] | None = None, *, timeout:
         raise RuleViolation("E074", detail_zh="本平台未配置公共服务平台地址", detail_en="no public service platform configured (ETENDER_HUB_URL)")
     full = PREFIX + path
     data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
-    req = urllib.request.Request(base + full, data=data, method=method, headers={"Content-Type": "application/json", "Accept": "application/json", **signed_headers(method, full)})
+    req = urllib.request.Request(base + full, data=data, method=method, headers={"Content-Type": "application/json", "Accept": "application/json", **signed_headers(method, full, data)})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return json.loads(r.read().decode("utf-8"))

@@ -246,7 +246,6 @@ def _sync_members(committee: Committee, members: list[dict[str, Any]]) -> list[S
     """Bring the expert seats in line with the hub's member list; returns seats created now."""
     created = []
     by_ref = {s.expert_ref: s for s in committee.seats.filter(kind=Seat.Kind.EXPERT)}
-    reps = committee.seats.filter(kind=Seat.Kind.REPRESENTATIVE).count()
     for m in sorted(members, key=lambda m: int(m.get("position", 0))):
         ref = str(m.get("ref", ""))[:64]
         if not ref:
@@ -254,10 +253,9 @@ def _sync_members(committee: Committee, members: list[dict[str, Any]]) -> list[S
         status = _STATUS.get(str(m.get("status")), Seat.Status.NOTIFIED)
         seat = by_ref.get(ref)
         if seat is None:
-            position = committee.seats.count() + 1 if committee.seats.exists() else 1
-            position = max(position, (committee.seats.order_by("-position").values_list("position", flat=True).first() or 0) + 1)
-            if not by_ref and not created:
-                position = 1
+            if status == Seat.Status.REPLACED:
+                continue
+            position = (committee.seats.filter(position__lt=1000).order_by("-position").values_list("position", flat=True).first() or 0) + 1
             link = ExpertLink.objects.filter(expert_ref=ref).first()
             seat = Seat.objects.create(committee=committee, kind=Seat.Kind.EXPERT, position=position, pseudonym=_pseudonym(position), expert_ref=ref, user=link.user if link else None, name=str(m.get("name", ""))[:50], specialty=str(m.get("specialty", ""))[:20], employer=str(m.get("employer", ""))[:200], mobile=str(m.get("mobile", ""))[:30], status=status)
             by_ref[ref] = seat
@@ -265,7 +263,6 @@ def _sync_members(committee: Committee, members: list[dict[str, Any]]) -> list[S
         elif seat.status != status and seat.status != Seat.Status.REPLACED:
             seat.status = status
             seat.save(update_fields=["status"])
-    del reps
     return created
 
 
@@ -293,8 +290,8 @@ def draw_execute(*, actor: Actor, entity: Entity | None, committee: Committee) -
     _sync_members(committee, [m for m in members if m.get("status") != "replaced"])
     _renumber_representatives(committee)
     drawn = committee.seats.filter(kind=Seat.Kind.EXPERT)
-    for spec in committee.specialties:
-        if drawn.filter(specialty=spec["code"]).count() != spec["count"]:
+    for spec in committee.specialties:  # an expert of a narrower code (A0101 under A01) serves the broader one
+        if drawn.filter(specialty__startswith=spec["code"]).count() != spec["count"]:
             raise RuleViolation("E130", detail_zh=f"抽取结果与申请不符（专业{spec['code']}）", detail_en=f"the draw does not match the request (specialty {spec['code']})")
     committee.draw_platform_nonce = nonce
     committee.status = CommitteeStatus.DRAWN
@@ -431,8 +428,10 @@ def seat_replace(*, actor: Actor, entity: Entity | None, committee: Committee, s
     new: Seat | None = None
     if seat.kind == Seat.Kind.EXPERT and committee.draw_id:
         answer = hub_client.replacement(committee.draw_id, seat.expert_ref, reason)
-        created = _sync_members(committee, [m for m in answer.get("members") or [] if str(m.get("ref")) != seat.expert_ref])
-        new = next((s for s in created if s.specialty == seat.specialty), created[0] if created else None)
+        members = answer.get("members") or []
+        created = _sync_members(committee, [m for m in members if str(m.get("ref")) != seat.expert_ref])
+        successor = next((str(m.get("ref")) for m in members if m.get("replaces") == seat.expert_ref), None)
+        new = next((s for s in created if s.expert_ref == successor), None) or next((s for s in created if s.specialty == seat.specialty), created[0] if created else None)
         if new is None:
             raise RuleViolation("E130", detail_zh="公共服务平台未抽取替补专家", detail_en="the hub drew no replacement")
     else:
