@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Matter(models.TextChoices):
@@ -153,6 +154,24 @@ class Evidence(models.Model):
         ordering = ["id"]
 
 
+#: What each step kind of the history means, for people (the kinds are stored as keys).
+STEP_LABELS = {
+    "lodged": pgettext_lazy("complaint step", "Lodged"),
+    "accepted": pgettext_lazy("complaint step", "Accepted"),
+    "rejected": pgettext_lazy("complaint step", "Not accepted"),
+    "referred": pgettext_lazy("complaint step", "Referred to another department"),
+    "information_requested": pgettext_lazy("complaint step", "Information requested"),
+    "information_answered": pgettext_lazy("complaint step", "Information answered"),
+    "clock_suspended": pgettext_lazy("complaint step", "Clock suspended"),
+    "clock_resumed": pgettext_lazy("complaint step", "Clock resumed"),
+    "tender_suspend": pgettext_lazy("complaint step", "Suspension of the tender ordered"),
+    "tender_resume": pgettext_lazy("complaint step", "Resumption of the tender ordered"),
+    "decided": pgettext_lazy("complaint step", "Decided"),
+    "acceptance_overdue": pgettext_lazy("complaint step", "Acceptance overdue"),
+    "decision_overdue": pgettext_lazy("complaint step", "Decision overdue"),
+}
+
+
 class Step(models.Model):
     """The complaint's history, shown on its page (the audit log holds the same, tamper-evident)."""
 
@@ -164,6 +183,11 @@ class Step(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def label(self) -> str:
+        """The kind in the user's language (an unknown kind shows as its key)."""
+        return str(STEP_LABELS.get(self.kind, self.kind))
 
 
 class InformationRequest(models.Model):
