@@ -92,6 +92,7 @@ CATALOG: dict[str, tuple[str, str, int]] = {
     "E087": ("投诉应当有明确的请求和必要的证明材料", "A complaint needs a clear request and the necessary evidence", 422),
     "E088": ("该投诉不属于您所在监督部门处理", "This complaint is handled by another supervising department", 403),
     "E089": ("异议答复期限尚未届满，暂不能就该事项投诉", "The tenderer's period to answer the objection has not ended yet: the complaint cannot be lodged now", 409),
+    "E090": ("行政监督平台暂时无法访问，未能获取最新的监督职责信息", "The supervision platform cannot be reached: its published duties could not be fetched", 503),
     # Expert pool and verifiable draws of the public service platform (docs/experts.md).
     "E060": ("符合条件的专家人数不足，无法抽取", "Fewer eligible experts than requested: the draw cannot be made", 409),
     "E061": ("评标专家专业代码无效", "Unknown evaluation specialty code", 422),
@@ -180,7 +181,7 @@ BASIS: dict[str, str] = {
     "E150": "电子办法 40", "E151": "电子办法 49", "W152": "政府采购法 42", "E153": "网络安全法 21", "E154": "电子办法 10",
     "E155": "电子办法 8–9, 54–55",
     "E080": "电子办法 48", "E081": "电子办法 29–30, 48", "E082": "条例 54", "E083": "电子办法 44, 49",
-    "E085": "条例 60; 条例 22, 44, 54", "E087": "条例 60", "E089": "条例 22, 54, 60",
+    "E085": "条例 60; 条例 22, 44, 54", "E087": "条例 60", "E089": "条例 22, 54, 60", "E090": "电子办法 47",
     "E075": "条例 54", "E076": "条例 54–55", "E077": "条例 54, 60", "E078": "条例 53–54",
     "E025": "电子办法 45", "E027": "电子办法 45", "E028": "电子办法 44(4); 电子签名法 16", "E029": "电子签名法 13",
 }
