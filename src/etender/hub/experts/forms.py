@@ -10,7 +10,7 @@ from .models import Avoidance, Expert
 
 
 class ExpertForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_card = forms.CharField(label=_("Identity card number"), max_length=18)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("1", _("male")), ("2", _("female"))])
     birthday = forms.DateField(label=_("Date of birth"), required=False, help_text=_("Taken from the identity card number when empty."), widget=forms.DateInput(attrs={"type": "date"}))
