@@ -252,3 +252,12 @@ def test_records_without_tender_project_do_not_break_open_data_or_the_portal(cli
     assert r.json()["releases"] == []
     r = client.get("/search/", {"q": e.name})
     assert r.status_code == 200 and e.id_card not in r.content.decode() and e.phone not in r.content.decode()
+
+
+def test_import_refuses_unreadable_files_and_unknown_columns_e062():
+    from .test_views import xlsx
+
+    for content in (b"not a spreadsheet", xlsx([["专家身份证件号码", "专家姓名", "参评专业编号", "爱好"]]), xlsx([["专家姓名"]])):
+        with pytest.raises(RuleViolation) as x:
+            services.experts_import(actor=ADMIN, content=content)
+        assert x.value.code == "E062"
