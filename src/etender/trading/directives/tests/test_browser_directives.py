@@ -17,7 +17,7 @@ from etender.trading.directives import services
 from etender.trading.directives.models import Instruction
 from etender.trading.tests.browser_helpers import Browsers, shot, sign_in
 
-from .test_round_trip import eco, parties, wait_until  # noqa: F401  (fixtures)
+from .ecosystem import wait_until
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -25,7 +25,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_regulator_suspends_and_the_trading_platform_shows_it(eco, parties, live_server, chromium_path):  # noqa: F811
+def test_regulator_suspends_and_the_trading_platform_shows_it(eco, parties, live_server, chromium_path):
     tender, _bidders = parties
     tenderer_user = tender.tenderer.members.first().user
     b = Browsers(chromium_path, live_server.url)
