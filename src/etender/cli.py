@@ -40,7 +40,7 @@ class Service(str, Enum):
 DEFAULT_PORTS = {"hub": 8000, "trading": 8101, "supervision": 8200}
 PERIODIC = {
     "trading": ["etender.trading.chronograph:tick", "etender.trading.award.chronograph:tick", "etender.kernel.audit.log:checkpoint_if_due", "etender.kernel.audit.witness:submit_to_witness", "etender.trading.outbox.services:deliver", "etender.trading.evaluation.services:poll_draws"],
-    "hub": ["etender.kernel.audit.log:checkpoint_if_due"],
+    "hub": ["etender.kernel.audit.log:checkpoint_if_due", "etender.hub.portal.supervision_duties:refresh_due"],
     "supervision": ["etender.kernel.audit.log:checkpoint_if_due", "etender.supervision.complaints.services:periodic", "etender.supervision.monitor.services:periodic", "etender.supervision.directives.services:periodic"],
 }
 #: Run every ``FAST_INTERVAL`` seconds between the periodic passes: cheap when idle, quick when there is work.

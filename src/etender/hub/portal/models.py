@@ -73,3 +73,20 @@ class EntryVersion(models.Model):
     class Meta:
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["entry", "version"], name="portal_entry_version")]
+
+
+class SupervisionDutiesCopy(models.Model):
+    """The last good copy of a supervision platform's published duties (电子办法 47), kept so the portal page
+    works while that platform is away (see ``supervision_duties``)."""
+
+    platform_code = models.CharField(_("platform"), max_length=18, unique=True)
+    platform_name = models.CharField(_("name"), max_length=200)
+    source_url = models.URLField(_("source"), max_length=300)
+    data = models.JSONField(default=dict, help_text="the answer of GET /api/duties/v1/published")
+    fetched_at = models.DateTimeField(_("fetched at"), null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=8, blank=True)
+    error_detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["platform_name", "platform_code"]

@@ -143,3 +143,48 @@ LOGIN_CONTEXT = {
     "base_template": "portal/base.html",
     "login_note": gettext_lazy("For the operators of this platform. Public information needs no account."),
 }
+
+
+# --------------------------------------------------------------------------- supervising departments (电子办法 47)
+
+SECTION_LABELS = {
+    "legal_basis": gettext_lazy("Legal basis"),
+    "duties": gettext_lazy("Duties and powers"),
+    "matters": gettext_lazy("Supervised matters"),
+    "procedures": gettext_lazy("Procedures"),
+    "time_limits": gettext_lazy("Time limits"),
+    "data_exchange": gettext_lazy("Data-exchange requirements"),
+    "contacts": gettext_lazy("Contacts"),
+}
+
+
+@require_GET
+def supervision_departments(request):
+    from . import supervision_duties
+
+    sources = supervision_duties.sources()
+    for s in sources:
+        for d in s.departments:
+            d["published_items"] = [str(SECTION_LABELS[x["kind"]]) for x in d["sections"] if x["kind"] in SECTION_LABELS]
+    # Nothing to show from anybody and at least one platform away: the coded answer of the page is E090.
+    status = 503 if sources and all(s.error and not s.departments for s in sources) else 200
+    return render(request, "portal/supervision_departments.html", {"nav": "supervision", "sources": sources}, status=status)
+
+
+@require_GET
+def supervision_department(request, platform: str, code: str):
+    from . import supervision_duties
+
+    src = supervision_duties.source(platform)
+    if src is None:
+        return _violation(request, RuleViolation("E005", detail_zh=f"行政监督平台 {platform}", detail_en=f"supervision platform {platform}"))
+    dept = next((d for d in src.departments if d["code"] == code), None)
+    if dept is None:
+        if src.error is not None:
+            return _violation(request, src.error)
+        return _violation(request, RuleViolation("E005", detail_zh=f"监督部门 {code}", detail_en=f"department {code}"))
+    by_kind = {s["kind"]: s for s in dept["sections"]}
+    items = [{"kind": k, "label": label, "section": by_kind.get(k)} for k, label in SECTION_LABELS.items()]
+    order = {s["kind"]: i for i, s in enumerate(dept["sections"])}
+    items.sort(key=lambda i: order.get(i["kind"], len(order) + list(SECTION_LABELS).index(i["kind"])))
+    return render(request, "portal/supervision_department.html", {"nav": "supervision", "source": src, "dept": dept, "items": items, "public_url": (src.url.rstrip("/") + dept["url"]) if dept["url"].startswith("/") else ""})

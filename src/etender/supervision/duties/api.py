@@ -55,6 +55,12 @@ class DepartmentOut(DepartmentSummaryOut):
     sections: list[SectionOut]
 
 
+class PublishedOut(Schema):
+    platform_code: str = Field(description="this supervision platform's credit code as registered at the hub (may be empty)")
+    generated_at: datetime
+    departments: list[DepartmentOut]
+
+
 class SectionIn(Schema):
     title: str = Field("", description=f"at most {services.TITLE_MAX} characters")
     body: str = Field(description=f"plain text, at most {services.BODY_MAX} characters")
@@ -102,6 +108,25 @@ def department_detail(request, code: str):
     if dept is None:
         raise RuleViolation("E005", detail_zh=f"监督部门 {code}", detail_en=f"department {code}")
     return {**department_summary(dept), "sections": [section_out(s) for s in dept.sections.all()]}
+
+
+@router.get(
+    "/duties/v1/published",
+    response=PublishedOut,
+    auth=None,
+    summary="Every published department with all its published items in one answer (what the hub portal shows; 电子办法 47)",
+)
+def published(request):
+    from django.conf import settings
+
+    from etender.kernel import clock
+
+    depts = selectors.department_list().prefetch_related("sections")
+    return {
+        "platform_code": getattr(settings, "ETENDER_PLATFORM_CODE", ""),
+        "generated_at": clock.now(),
+        "departments": [{**department_summary(d), "sections": [section_out(s) for s in d.sections.all()]} for d in depts],
+    }
 
 
 @router.put(

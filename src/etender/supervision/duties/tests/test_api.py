@@ -120,3 +120,13 @@ def test_healthz(client):
     r = client.get("/healthz")
     assert r.status_code == 200
     assert r.json()["status"] == "ok" and r.json()["service"] == "supervision"
+
+
+def test_published_gives_every_published_department_with_its_items_in_one_answer(client, departments, hidden_department):
+    r = client.get("/api/duties/v1/published")
+    assert r.status_code == 200
+    body = r.json()
+    codes = [d["code"] for d in body["departments"]]
+    assert hidden_department.code not in codes and "zj-jst" in codes and body["generated_at"]
+    jst = next(d for d in body["departments"] if d["code"] == "zj-jst")
+    assert [s["kind"] for s in jst["sections"]][:1] == ["legal_basis"] and all(s["body"] for s in jst["sections"])
