@@ -52,3 +52,14 @@ def test_coded_errors_on_the_form(clock, tender, bidder):
     r = party.post("/complaints/new/", {**FORM, "matter": "evaluation_result", "known_on": "2026-10-08", "evidence": [SimpleUploadedFile("证据.pdf", b"x")]})
     assert "E085" in r.content.decode()
     assert not Complaint.objects.exists()
+
+
+def test_history_shows_translated_step_labels(clock, tender, bidder, regulator):
+    party = login(bidder)
+    party.post("/complaints/new/", {**FORM, "evidence": [SimpleUploadedFile("证据.pdf", b"%PDF evidence")]})
+    c = Complaint.objects.get()
+    login(regulator).post(f"/complaints/{c.number}/accept/")
+    page = party.get(f"/complaints/{c.number}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-kind="lodged">已提交<' in page and 'data-kind="accepted">已受理<' in page
+    page = party.get(f"/complaints/{c.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-kind="lodged">Lodged<' in page
