@@ -223,6 +223,11 @@ def _done(actor: Actor, instruction: Instruction, *, outcome: str, text: str, at
     _queue_report(instruction, Report.Kind.EXECUTED, text=text, outcome=outcome, attachments=attachments or [])
 
 
+def _b64_file(a: Attachment) -> str:
+    with a.file.open("rb") as f:
+        return base64.b64encode(f.read()).decode()
+
+
 def _queue_report(instruction: Instruction, kind: str, *, text: str, outcome: str, attachments: list[Attachment] | None = None) -> Report:
     body = {
         "type": "etender-instruction-report",
@@ -233,9 +238,7 @@ def _queue_report(instruction: Instruction, kind: str, *, text: str, outcome: st
         "at": clock.now().isoformat(),
         "outcome": outcome,
         "text": text,
-        "attachments": [
-            {"name": a.name, "sha256": a.sha256, "size": a.size, "content": base64.b64encode(a.file.open("rb").read()).decode()} for a in (attachments or [])
-        ],
+        "attachments": [{"name": a.name, "sha256": a.sha256, "size": a.size, "content": _b64_file(a)} for a in (attachments or [])],
     }
     report, _ = Report.objects.get_or_create(instruction=instruction, kind=kind, defaults={"body": body, "signature": platform_signer().sign(body), "created_at": clock.now()})
     return report
