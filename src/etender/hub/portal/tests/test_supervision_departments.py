@@ -73,7 +73,7 @@ def test_hub_shows_the_departments_of_a_live_supervision_platform_and_keeps_the_
         # A department's staff edit a text on the supervision platform: the hub shows the new text (TTL 0 here).
         supervision.manage(
             "shell", "-c",
-            "from etender.supervision.duties.models import DutySection as S; S.objects.filter(department__code='zj-jst', kind='time_limits').update(body='投诉受理：收到投诉之日起3个工作日内决定。测试修改。', version=9)",
+            "from django.apps import apps; S = apps.get_model('duties', 'DutySection'); S.objects.filter(department__code='zj-jst', kind='time_limits').update(body='投诉受理：收到投诉之日起3个工作日内决定。测试修改。', version=9)",
         )
         status, detail = page(hub.url + "/supervision-departments/" + SUP_CODE + "/zj-jst/")
         assert status == 200 and "测试修改" in detail
