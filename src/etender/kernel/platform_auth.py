@@ -15,9 +15,10 @@ the signature covers the body too.  :func:`signed_headers` always does so.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from . import clock
 from .canonical import canonical
 
 HEADER_PLATFORM = "X-Etender-Platform"
@@ -35,8 +36,12 @@ def signed_document(*, method: str, path: str, timestamp: str, content_sha256: s
 
 
 def signed_headers(*, signer, platform_code: str, method: str, path: str, body: bytes | None = None, now: datetime | None = None) -> dict[str, str]:
-    """Headers for a request to the hub, signed with ``signer`` (kernel.signing.Signer, e.g. platform_signer())."""
-    timestamp = (now or datetime.now(UTC)).isoformat()
+    """Headers for a request to the hub, signed with ``signer`` (kernel.signing.Signer, e.g. platform_signer()).
+
+    The timestamp comes from :func:`etender.kernel.clock.now`, the clock the hub checks it against (so both
+    sides agree when a process runs with ``ETENDER_CLOCK_OFFSET``, as the demo may).
+    """
+    timestamp = (now or clock.now()).isoformat()
     content = hashlib.sha256(body).hexdigest() if body is not None else None
     headers = {
         HEADER_PLATFORM: platform_code,

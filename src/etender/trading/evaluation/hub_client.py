@@ -26,7 +26,8 @@ PREFIX = "/api/experts/v1"
 def signed_headers(method: str, path: str, body: bytes | None = None) -> dict[str, str]:
     """The kernel's signed platform request (kernel.platform_auth); the signature covers the body's SHA-256 too.
 
-    The timestamp is the real time, not the injectable clock: the hub compares it with its own clock.
+    The timestamp is this process's clock (kernel.clock), the clock the hub compares it with; both follow
+    ``ETENDER_CLOCK_OFFSET``, so a hub and a platform shifted by the same offset agree.
     """
     return platform_auth.signed_headers(signer=platform_signer(), platform_code=settings.ETENDER_PLATFORM_CODE, method=method, path=path, body=body)
 
