@@ -59,7 +59,8 @@ class Services:
 
     def __init__(self, var_dir: Path):
         self.var_dir = var_dir
-        self.port_offset = random.randrange(0, 150) * 10 + 30000
+        # hub 23000–24990, trading-a 23101–25091: clear of tests/ecosystem.py's offsets and of the ephemeral ports
+        self.port_offset = random.randrange(0, 200) * 10 + 15000
         env = {k: v for k, v in os.environ.items() if not k.startswith("ETENDER_")}
         env["ETENDER_DEMO_PORT_OFFSET"] = str(self.port_offset)
         spec = var_dir.parent / "instances.json"
