@@ -83,7 +83,7 @@ def verify(document: dict[str, Any], signature_b64: str, public_key_b64: str) ->
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64)).verify(base64.b64decode(signature_b64), canonical(document))
         return True
-    except (InvalidSignature, ValueError):
+    except (InvalidSignature, ValueError, TypeError):
         return False
 
 

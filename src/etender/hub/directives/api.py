@@ -1,7 +1,7 @@
 """Relay of supervisory instructions (电子招标投标办法 52): supervision → hub → trading platform, and back.
 
 Signed platform requests (headers ``X-Etender-Platform``, ``X-Etender-Timestamp``,
-``X-Etender-Signature`` as in the exchange API, with ``body_sha256`` for bodies;
+``X-Etender-Signature`` as in the exchange API, with ``X-Etender-Content-SHA256`` for bodies;
 ``etender.kernel.platform_requests``).  Instructions and reports are additionally
 signed documents (Ed25519 over their RFC 8785 canonical JSON), kept as evidence.
 """

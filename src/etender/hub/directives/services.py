@@ -27,7 +27,7 @@ from etender.kernel.audit.services import audit_record
 from etender.kernel.canonical import digest
 from etender.kernel.errors import RuleViolation
 from etender.kernel.events import publish_on_commit
-from etender.kernel.platform_requests import verify, verify_document
+from etender.kernel.platform_requests import request_platform, verify_document, verify_request
 from etender.kernel.signing import platform_signer
 
 from .models import Directive, Mailbox, StatusEvent
@@ -54,15 +54,8 @@ def active_platform(code: str, kind: str) -> Platform:
 
 def signed_caller(request, kind: str) -> Platform:
     """The platform of a signed request (headers X-Etender-Platform/Timestamp/Signature), of the given kind."""
-    platform = active_platform(request.headers.get("X-Etender-Platform", ""), kind)
-    verify(
-        public_key=platform.public_key,
-        method=request.method,
-        path=request.get_full_path(),
-        timestamp=request.headers.get("X-Etender-Timestamp", ""),
-        signature=request.headers.get("X-Etender-Signature", ""),
-        body=request.body if request.method not in ("GET", "HEAD") else b"",
-    )
+    platform = active_platform(request_platform(request), kind)
+    verify_request(request, public_key=platform.public_key)
     return platform
 
 

@@ -101,11 +101,10 @@ class FeedOut(Schema):
 def feed(request, after: int = Query(0, ge=0, le=2**62), limit: int = Query(100, ge=1, le=1000), wait: float = Query(0.0, ge=0, le=30, description="seconds to long-poll for the first entry (≤ 30)")):
     """Scopes: the public view for everybody; signed requests of registered platforms (headers
     ``X-Etender-Platform``, ``X-Etender-Timestamp``, ``X-Etender-Signature``: Ed25519 over the canonical
-    JSON of {method, path, timestamp}) get the full records — supervision platforms within their
+    JSON of {method, path, timestamp}; etender.kernel.platform_requests) get the full records — supervision platforms within their
     jurisdiction, hubs everywhere; the hub's own staff see everything."""
     full, region = bool(getattr(request.user, "is_staff", False)), None
-    code = request.headers.get("X-Etender-Platform")
-    if code and not full:
-        full, region = selectors.platform_scope(code=code, timestamp=request.headers.get("X-Etender-Timestamp", ""), signature=request.headers.get("X-Etender-Signature", ""), method=request.method, path=request.get_full_path())
+    if request.headers.get("X-Etender-Platform") and not full:
+        full, region = selectors.platform_scope(request)
     items, nxt = selectors.feed_page(after=max(0, after), limit=max(1, min(limit, 1000)), full=full, wait=wait, region=region)
     return {"items": items, "next": nxt}

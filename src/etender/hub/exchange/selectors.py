@@ -58,8 +58,8 @@ def feed_page(*, after: int, limit: int, full: bool, wait: float = 0.0, region: 
     return out, (rows[-1].seq if rows else after)
 
 
-def platform_scope(*, code: str, timestamp: str, signature: str, method: str, path: str) -> tuple[bool, str | None]:
-    """The feed scope of a platform's signed request: (full, region).
+def platform_scope(request) -> tuple[bool, str | None]:
+    """The feed scope of a platform's signed request (kernel.platform_requests): (full, region).
 
     The platform signs the canonical JSON of {method, path, timestamp} (path with
     its query string) with its registered key; the timestamp must be within 5
@@ -67,29 +67,13 @@ def platform_scope(*, code: str, timestamp: str, signature: str, method: str, pa
     hubs (an upper-level hub reading this one) everything, trading platforms the
     public view.
     """
-    import base64
-    from datetime import datetime
-
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from etender.kernel import clock
-    from etender.kernel.canonical import canonical
     from etender.kernel.errors import RuleViolation
+    from etender.kernel.platform_requests import request_platform, verify_request
 
-    platform = Platform.objects.filter(code=code, status=Platform.Status.ACTIVE).first()
+    platform = Platform.objects.filter(code=request_platform(request), status=Platform.Status.ACTIVE).first()
     if platform is None:
         raise RuleViolation("E015")
-    try:
-        when = datetime.fromisoformat(timestamp)
-        if when.tzinfo is None or abs((clock.now() - when).total_seconds()) > 300:
-            raise ValueError
-    except ValueError:
-        raise RuleViolation("E009", detail_zh="请求时间戳无效或已过期（±5分钟）", detail_en="request timestamp invalid or not within 5 minutes", field="X-Etender-Timestamp") from None
-    try:
-        Ed25519PublicKey.from_public_bytes(base64.b64decode(platform.public_key)).verify(base64.b64decode(signature), canonical({"method": method, "path": path, "timestamp": timestamp}))
-    except (InvalidSignature, ValueError, TypeError):
-        raise RuleViolation("E013", detail_zh="请求签名无效", detail_en="the request signature is not valid") from None
+    verify_request(request, public_key=platform.public_key)
     if platform.kind == Platform.Kind.SUPERVISION:
         return True, platform.region_code or None
     if platform.kind == Platform.Kind.HUB:

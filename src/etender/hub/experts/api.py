@@ -20,7 +20,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 PREFIX = "/experts/v1"
 SIGNED = (
     " Signed platform request: headers X-Etender-Platform, X-Etender-Timestamp, X-Etender-Signature (Ed25519 over the canonical JSON of "
-    "{method, path, timestamp} — plus content_sha256 when X-Etender-Content-SHA256 is sent; see etender.kernel.platform_auth)."
+    "{method, path, timestamp} — plus content_sha256 when X-Etender-Content-SHA256 is sent; see etender.kernel.platform_requests)."
 )
 
 

@@ -8,17 +8,13 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from etender.kernel import clock
 from etender.kernel import draw as algo
-from etender.kernel.canonical import canonical
 from etender.kernel.errors import RuleViolation
-from etender.kernel.platform_auth import HEADER_CONTENT, HEADER_PLATFORM, HEADER_SIGNATURE, HEADER_TIMESTAMP, MAX_SKEW_SECONDS, signed_document
+from etender.kernel.platform_requests import request_platform, verify_request
 
 from . import specialties
 from .models import Draw, Expert, Member
@@ -32,33 +28,14 @@ def is_pool_admin(user) -> bool:
 
 
 def calling_platform(request):
-    """The registered, active trading platform that signed this request (platform_auth scheme), or a coded refusal."""
-    import base64
-
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
+    """The registered, active trading platform that signed this request (kernel.platform_requests), or a coded refusal."""
     from etender.hub.exchange.models import Platform
 
-    code = request.headers.get(HEADER_PLATFORM, "")
+    code = request_platform(request)
     platform = Platform.objects.filter(code=code, status=Platform.Status.ACTIVE, kind=Platform.Kind.TRADING).first() if code else None
     if platform is None:
         raise RuleViolation("E015")
-    timestamp = request.headers.get(HEADER_TIMESTAMP, "")
-    try:
-        when = datetime.fromisoformat(timestamp)
-        if when.tzinfo is None or abs((clock.now() - when).total_seconds()) > MAX_SKEW_SECONDS:
-            raise ValueError
-    except ValueError:
-        raise RuleViolation("E009", detail_zh="请求时间戳无效或已过期（±5分钟）", detail_en="request timestamp invalid or not within 5 minutes", field=HEADER_TIMESTAMP) from None
-    content = request.headers.get(HEADER_CONTENT)
-    if content is not None and hashlib.sha256(request.body or b"").hexdigest() != content.lower():
-        raise RuleViolation("E013", detail_zh="请求内容与签名的摘要不符", detail_en="the body does not match the signed digest")
-    doc = signed_document(method=request.method, path=request.get_full_path(), timestamp=timestamp, content_sha256=content.lower() if content is not None else None)
-    try:
-        Ed25519PublicKey.from_public_bytes(base64.b64decode(platform.public_key)).verify(base64.b64decode(request.headers.get(HEADER_SIGNATURE, "")), canonical(doc))
-    except (InvalidSignature, ValueError, TypeError):
-        raise RuleViolation("E013", detail_zh="请求签名无效", detail_en="the request signature is not valid") from None
+    verify_request(request, public_key=platform.public_key)
     return platform
 
 

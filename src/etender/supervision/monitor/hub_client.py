@@ -2,7 +2,8 @@
 
 A signed request carries X-Etender-Platform (this platform's credit code as registered at the hub, kind
 ``supervision``), X-Etender-Timestamp (RFC 3339) and X-Etender-Signature: base64 Ed25519 by the platform's key
-(``kernel.signing.platform_signer``) over the canonical JSON of {method, path, timestamp}, path with its query.
+(``kernel.signing.platform_signer``) over the canonical JSON of {method, path, timestamp}, path with its query
+(``kernel.platform_requests``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from etender.kernel import clock
-from etender.kernel.signing import platform_signer
+from etender.kernel import platform_requests
 
 TIMEOUT = 10.0
 
@@ -30,12 +30,7 @@ def hub_url() -> str:
 
 
 def signed_headers(method: str, path: str) -> dict[str, str]:
-    ts = clock.now().isoformat()
-    return {
-        "X-Etender-Platform": getattr(settings, "ETENDER_PLATFORM_CODE", ""),
-        "X-Etender-Timestamp": ts,
-        "X-Etender-Signature": platform_signer().sign({"method": method, "path": path, "timestamp": ts}),
-    }
+    return platform_requests.signed_headers(code=getattr(settings, "ETENDER_PLATFORM_CODE", ""), method=method, path=path)
 
 
 def get_json(path: str, *, signed: bool = True, timeout: float = TIMEOUT) -> Any:

@@ -2,7 +2,7 @@
 
 Requests carry ``X-Etender-Platform`` (this platform's credit code), ``X-Etender-Timestamp`` (RFC 3339),
 ``X-Etender-Content-SHA256`` for a body and ``X-Etender-Signature``: the platform's Ed25519 signature over the
-canonical JSON of {method, path, timestamp, content_sha256} (``etender.kernel.platform_auth``).
+canonical JSON of {method, path, timestamp, content_sha256} (``etender.kernel.platform_requests``).
 A coded error of the hub (E130-family, E015, E013 …) is raised here as the same RuleViolation when the code is
 in our catalogue; anything else (hub down, malformed answer) is E074.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from etender.kernel import platform_auth
+from etender.kernel import platform_requests
 from etender.kernel.errors import CATALOG, RuleViolation
 from etender.kernel.signing import platform_signer
 
@@ -24,12 +24,12 @@ PREFIX = "/api/experts/v1"
 
 
 def signed_headers(method: str, path: str, body: bytes | None = None) -> dict[str, str]:
-    """The kernel's signed platform request (kernel.platform_auth); the signature covers the body's SHA-256 too.
+    """The kernel's signed platform request (kernel.platform_requests); the signature covers the body's SHA-256 too.
 
     The timestamp is this process's clock (kernel.clock), the clock the hub compares it with; both follow
     ``ETENDER_CLOCK_OFFSET``, so a hub and a platform shifted by the same offset agree.
     """
-    return platform_auth.signed_headers(signer=platform_signer(), platform_code=settings.ETENDER_PLATFORM_CODE, method=method, path=path, body=body)
+    return platform_requests.signed_headers(signer=platform_signer(), code=settings.ETENDER_PLATFORM_CODE, method=method, path=path, body=body)
 
 
 def hub_url() -> str:

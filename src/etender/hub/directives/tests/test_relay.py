@@ -14,8 +14,8 @@ from etender.hub.exchange.tests.test_ingest import FakePlatform, ingest
 from etender.hub.exchange.tests.test_scopes_and_upward import register, whole_tender
 from etender.kernel import clock
 from etender.kernel.canonical import canonical
-from etender.kernel.platform_requests import signed_object, verify_document
-from etender.kernel.signing import platform_signer
+from etender.kernel.platform_requests import signed_document, signed_headers, verify_document
+from etender.kernel.signing import Signer, platform_signer
 
 TENDER = "E3301062025000037001"
 
@@ -33,10 +33,9 @@ def post_instruction(c: Client, sup: FakePlatform, doc: dict, *, signer: FakePla
 
 
 def signed(c: Client, p: FakePlatform, method: str, path: str, body: dict | None = None):
-    data = json.dumps(body).encode() if body is not None else b""
-    ts = clock.now().isoformat()
-    sig = base64.b64encode(p.key.sign(canonical(signed_object(method=method, path=path, timestamp=ts, body=data)))).decode()
-    headers = {"HTTP_X_ETENDER_PLATFORM": p.code, "HTTP_X_ETENDER_TIMESTAMP": ts, "HTTP_X_ETENDER_SIGNATURE": sig}
+    data = json.dumps(body).encode() if body is not None else None
+    h = signed_headers(code=p.code, method=method, path=path, body=data, signer=Signer(p.key))
+    headers = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in h.items()}
     if method == "GET":
         return c.get(path, **headers)
     return c.post(path, data, content_type="application/json", **headers)
@@ -118,7 +117,7 @@ def test_inbox_and_status_need_the_right_signed_caller(world):
     assert signed(c, sup, "GET", "/api/directives/v1/inbox?after=0").status_code == 403  # not a trading platform
     assert signed(c, trading, "GET", "/api/directives/v1/status?after=0").status_code == 403
     ts = clock.now().isoformat()
-    sig = base64.b64encode(trading.key.sign(canonical(signed_object(method="GET", path="/api/directives/v1/inbox?after=0", timestamp=ts)))).decode()
+    sig = base64.b64encode(trading.key.sign(canonical(signed_document(method="GET", path="/api/directives/v1/inbox?after=0", timestamp=ts)))).decode()
     r = c.get("/api/directives/v1/inbox?after=5", HTTP_X_ETENDER_PLATFORM=trading.code, HTTP_X_ETENDER_TIMESTAMP=ts, HTTP_X_ETENDER_SIGNATURE=sig)
     assert r.status_code == 403 and r.json()["code"] == "E013"  # the signature covers the cursor
 

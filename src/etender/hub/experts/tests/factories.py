@@ -14,7 +14,7 @@ from etender.hub.experts import services
 from etender.kernel import clock
 from etender.kernel.audit.actors import Actor
 from etender.kernel.codes import make_uscc
-from etender.kernel.platform_auth import signed_headers
+from etender.kernel.platform_requests import signed_headers
 from etender.kernel.signing import Signer
 
 ADMIN = Actor(user_id=None, username="test:pool-admin")
@@ -78,13 +78,13 @@ def draw_payload(**overrides: Any) -> dict[str, Any]:
 
 
 class SignedClient:
-    """A Django test client that signs like a trading platform (kernel.platform_auth)."""
+    """A Django test client that signs like a trading platform (kernel.platform_requests)."""
 
     def __init__(self, client, platform: Platform, signer: Signer, *, with_digest: bool = True):
         self.client, self.platform, self.signer, self.with_digest = client, platform, signer, with_digest
 
     def _headers(self, method: str, path: str, body: bytes | None) -> dict[str, str]:
-        h = signed_headers(signer=self.signer, platform_code=self.platform.code, method=method, path=path, body=body if self.with_digest else None, now=clock.now())
+        h = signed_headers(signer=self.signer, code=self.platform.code, method=method, path=path, body=body if self.with_digest else None, now=clock.now())
         return {"HTTP_" + k.upper().replace("-", "_"): v for k, v in h.items()}
 
     def post(self, path: str, body: dict[str, Any]):
