@@ -240,6 +240,10 @@ def e148_late_report(t: TenderFacts, now: datetime, cal: ChinaCalendar) -> list[
 # -- missing mandatory records --------------------------------------------------------------------------
 
 
+def _e081_key(code: str, open_time: datetime) -> str:
+    return f"E081:{code}:{open_time.astimezone(TZ):%Y%m%d%H%M}"
+
+
 @time_rule
 def e081_missing_opening_record(t: TenderFacts, now: datetime, cal: ChinaCalendar) -> list[Finding]:
     if t.bid_open_time is None or t.has_opening_record or now < t.bid_open_time + OPENING_RECORD_GRACE:
@@ -247,7 +251,7 @@ def e081_missing_opening_record(t: TenderFacts, now: datetime, cal: ChinaCalenda
     return [Finding("E081", "critical",
                     f"开标时间{_hm(t.bid_open_time)}已过2小时，未见开标记录（506）",
                     f"the opening time {_hm(t.bid_open_time)} passed more than 2 hours ago and no opening record (506) is on record",
-                    f"E081:{t.code}:{t.bid_open_time.astimezone(TZ):%Y%m%d%H%M}")]
+                    _e081_key(t.code, t.bid_open_time))]
 
 
 @event_rule("513")
@@ -259,6 +263,130 @@ def e082_result_without_publicity(f: EventFacts, cal: ChinaCalendar) -> list[Fin
                     f"标段{lot}已发布中标结果公告，但未见中标候选人公示（511）",
                     f"lot {lot}: a result was announced without a candidate publicity (511) on record",
                     f"E082:{lot}", lot_code=lot)]
+
+
+# -- the awaited record arrives (closers) -------------------------------------------------------------------
+# A missing-record alert says "not on record yet".  When the record arrives, the alert has done its work: a closer
+# (registered with ``@closes("5xx")``, evaluated when an event of that data set is applied) returns a
+# :class:`Closure` per open alert it settles; the service resolves it with the note, keeping message and severity,
+# so the alert's history still shows that the record came late.  A closer never settles a real breach (a contract
+# signed after the 30 days, a publicity that began after the result): those alerts stay open.
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    rule_code: str
+    dedupe_key: str
+    raised_at: datetime
+
+
+@dataclass(frozen=True)
+class Closure:
+    dedupe_key: str
+    note_zh: str
+    note_en: str
+    late_minutes: int
+
+
+Closer = Callable[[EventFacts, datetime, list[OpenAlert], ChinaCalendar], list[Closure]]
+CLOSERS: dict[str, list[Closer]] = {}
+
+
+def closes(*datasets: str):
+    def register(fn: Closer) -> Closer:
+        for ds in datasets:
+            CLOSERS.setdefault(ds, []).append(fn)
+        return fn
+
+    return register
+
+
+def evaluate_arrival(facts: EventFacts, arrived_at: datetime, open_alerts: list[OpenAlert], cal: ChinaCalendar) -> list[Closure]:
+    """The open alerts of ``facts.tender`` that the arrival of this record settles."""
+    out: list[Closure] = []
+    for fn in CLOSERS.get(facts.dataset, []):
+        out.extend(fn(facts, arrived_at, open_alerts, cal))
+    return out
+
+
+def delay_text(minutes: int) -> tuple[str, str]:
+    """A delay in words (zh, en): minutes below an hour, hours and minutes below a day, else days and hours."""
+    minutes = max(0, minutes)
+    if minutes < 60:
+        return f"{minutes}分钟", f"{minutes} min"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}小时{minutes % 60}分钟", f"{minutes // 60} h {minutes % 60} min"
+    days, rest = divmod(minutes, 24 * 60)
+    return f"{days}天{rest // 60}小时", f"{days} d {rest // 60} h"
+
+
+def _late(arrived_at: datetime, due: datetime) -> int:
+    return max(0, int((arrived_at - due).total_seconds() // 60))
+
+
+def lot_codes(record: dict) -> set[str]:
+    raw = ";".join(str(record.get(name) or "") for name in ("BID_SECTION_CODE", "BID_SECTION_CODES"))
+    return {c.strip() for c in raw.replace(",", ";").split(";") if c.strip()}
+
+
+@closes("506")
+def e081_opening_record_arrived(f: EventFacts, arrived_at: datetime, open_alerts: list[OpenAlert], cal: ChinaCalendar) -> list[Closure]:
+    out = []
+    for a in open_alerts:
+        if a.rule_code != "E081" or not a.dedupe_key.startswith(f"E081:{f.tender.code}:"):
+            continue
+        opening = parse_time(a.dedupe_key.rsplit(":", 1)[1] + "00")
+        due = opening + OPENING_RECORD_GRACE if opening else a.raised_at
+        minutes = _late(arrived_at, due)
+        zh, en = delay_text(minutes)
+        out.append(Closure(a.dedupe_key,
+                           f"开标记录（506）已于{_hm(arrived_at)}到达（迟到{zh}，应于{_hm(due)}前到达），告警自动关闭",
+                           f"the opening record (506) arrived at {_hm(arrived_at)} ({en} late; expected by {_hm(due)}); alert closed automatically",
+                           minutes))
+    return out
+
+
+@closes("511")
+def e082_publicity_record_arrived(f: EventFacts, arrived_at: datetime, open_alerts: list[OpenAlert], cal: ChinaCalendar) -> list[Closure]:
+    """Only a publicity that began before the lot's result was announced: else the result really came first."""
+    start = parse_time(f.record.get("PUBLICITY_START_TIME"))
+    lots = lot_codes(f.record)
+    out = []
+    for a in open_alerts:
+        lot = a.dedupe_key.split(":", 1)[1] if a.rule_code == "E082" else ""
+        if not lot or (lots and lot not in lots):
+            continue
+        notice = f.tender.results.get(lot)
+        if start is None or (notice is not None and start >= notice):
+            continue
+        minutes = _late(arrived_at, a.raised_at)
+        zh, en = delay_text(minutes)
+        out.append(Closure(a.dedupe_key,
+                           f"中标候选人公示记录（511，公示自{_hm(start)}起）已于{_hm(arrived_at)}到达（晚于中标结果公告记录{zh}），告警自动关闭",
+                           f"the candidate publicity record (511, publicity from {_hm(start)}) arrived at {_hm(arrived_at)} ({en} after the result record); alert closed automatically",
+                           minutes))
+    return out
+
+
+@closes("512")
+def e145_contract_record_arrived(f: EventFacts, arrived_at: datetime, open_alerts: list[OpenAlert], cal: ChinaCalendar) -> list[Closure]:
+    """The "no contract after 30 days" alert, when the contract was in fact signed within the 30 days."""
+    lot = f.record.get("BID_SECTION_CODE") or ""
+    signed, notice = parse_time(f.record.get("CONTRACT_SIGN_TIME")), f.tender.results.get(lot)
+    if not lot or not signed or not notice or contract_late(notice, signed, cal) is not None:
+        return []
+    out = []
+    for a in open_alerts:
+        if a.rule_code != "E145" or a.dedupe_key != f"E145:{lot}":
+            continue
+        due = cal.period_end(notice, CONTRACT_DAYS)
+        minutes = _late(arrived_at, due)
+        zh, en = delay_text(minutes)
+        out.append(Closure(a.dedupe_key,
+                           f"合同记录（512）已于{_hm(arrived_at)}到达（迟到{zh}）；合同于{_day(signed)}签订，未超过30日，告警自动关闭",
+                           f"the contract record (512) arrived at {_hm(arrived_at)} ({en} late); the contract was signed on {_day(signed)}, within the 30 days; alert closed automatically",
+                           minutes))
+    return out
 
 
 # -- restrictive clauses (E110) -----------------------------------------------------------------------------

@@ -69,6 +69,34 @@ def alert_raise(*, tender_code: str, rule_code: str, severity: str, message_zh: 
     return alert, True
 
 
+def _close_settled(facts: rules.EventFacts, item: dict, cal) -> int:
+    """Resolve the open missing-record alerts of the tender that this record settles (rules.CLOSERS).
+
+    Severity and message stay as raised; the note says when the record came and how late, and the audit entry
+    keeps it (``monitor.alert_auto_resolved``).  Only rule alerts are touched; a resolved alert is never raised
+    again (its dedupe key stays taken).
+    """
+    if facts.dataset not in rules.CLOSERS:
+        return 0
+    open_alerts = list(Alert.objects.select_for_update().filter(tender_code=facts.tender.code, source="rule", status__in=[Alert.Status.OPEN, Alert.Status.IN_PROGRESS]))
+    if not open_alerts:
+        return 0
+    closures = rules.evaluate_arrival(facts, item["exchanged_at"], [rules.OpenAlert(a.rule_code, a.dedupe_key, a.raised_at) for a in open_alerts], cal)
+    by_key = {a.dedupe_key: a for a in open_alerts}
+    now = clock.now()
+    for c in closures:
+        alert = by_key.pop(c.dedupe_key, None)
+        if alert is None:
+            continue
+        note = f"{c.note_zh}\n{c.note_en}"
+        alert.resolution = f"{alert.resolution}\n\n{note}" if alert.resolution else note
+        alert.status, alert.updated_at = Alert.Status.RESOLVED, now
+        alert.save(update_fields=["resolution", "status", "updated_at"])
+        audit_record(actor=SYSTEM, action="monitor.alert_auto_resolved", obj=alert,
+                     data={"rule": alert.rule_code, "dedupe_key": alert.dedupe_key, "dataset": facts.dataset, "seq": item["seq"], "arrived_at": item["exchanged_at"].isoformat(), "late_minutes": c.late_minutes})
+    return len(closures)
+
+
 ALLOWED = {
     Alert.Status.OPEN: {Alert.Status.IN_PROGRESS, Alert.Status.RESOLVED, Alert.Status.DISMISSED},
     Alert.Status.IN_PROGRESS: {Alert.Status.OPEN, Alert.Status.RESOLVED, Alert.Status.DISMISSED},
@@ -126,8 +154,9 @@ def _tender_code_of(dataset: str, record: dict) -> str:
     if dataset == "500":
         return ""
     code = record.get("TENDER_PROJECT_CODE") or ""
-    if not code and record.get("BID_SECTION_CODE"):
-        lot = LotView.objects.filter(code=record["BID_SECTION_CODE"]).select_related("tender").first()
+    lots = sorted(rules.lot_codes(record))
+    if not code and lots:  # a lot's record (506, 511 name their lots in BID_SECTION_CODES)
+        lot = LotView.objects.filter(code__in=lots).select_related("tender").first()
         code = lot.tender.code if lot else ""
     return code
 
@@ -248,6 +277,7 @@ def feed_apply(*, after: int, items: list[dict], next_position: int) -> int:
             facts = rules.EventFacts(dataset=item["dataset"], key=item.get("key") or "", record=rec, tender=_facts(tender))
             for f in rules.evaluate_event(facts, cal):
                 alert_raise(tender_code=tender.code, rule_code=f.rule_code, severity=f.severity, message_zh=f.message_zh, message_en=f.message_en, source="rule", dedupe_key=f.dedupe_key, event_seq=item["seq"])
+            _close_settled(facts, item, cal)
     cursor.position = max(cursor.position, next_position)
     cursor.applied += applied
     cursor.last_polled_at = now
