@@ -63,3 +63,14 @@ def test_history_shows_translated_step_labels(clock, tender, bidder, regulator):
     assert 'data-kind="lodged">已提交<' in page and 'data-kind="accepted">已受理<' in page
     page = party.get(f"/complaints/{c.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-kind="lodged">Lodged<' in page
+
+
+def test_the_lodging_entry_names_the_complainant_and_the_department_it_was_routed_to(clock, tender, bidder, regulator):
+    party = login(bidder)
+    party.post("/complaints/new/", {**FORM, "evidence": [SimpleUploadedFile("证据.pdf", b"%PDF evidence")]})
+    c = Complaint.objects.get()
+    name = bidder.get_full_name() or bidder.username
+    page = party.get(f"/complaints/{c.number}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'<span class="step-actor">投诉人：{name}</span> · <span class="step-routed">受理部门：{c.department.name}</span>' in page
+    page = party.get(f"/complaints/{c.number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'<span class="step-actor">complainant: {name}</span> · <span class="step-routed">routed to: {c.department.name}</span>' in page
