@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from etender.hub.experts import services
 from etender.hub.experts.models import Expert
@@ -31,7 +31,11 @@ def test_pool_import_invitation_and_proof_in_the_browser(live_server, chromium_p
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     ARTIFACTS.mkdir(exist_ok=True)
     admin = get_user_model().objects.create_user(username="pool", password=PASSWORD, first_name="专家库管理员")
-    admin.groups.add(Group.objects.get(name=ADMIN_GROUP))
+    # A transactional test may run after another one flushed the tables: the group of data migration 0002 is then gone
+    # (the permission comes back with post_migrate), so make sure it is there.
+    group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
+    group.permissions.add(Permission.objects.get(content_type__app_label="experts", codename="manage_pool"))
+    admin.groups.add(group)
     experts = [make_expert(specs=[("A010101" if i % 3 else "C030201", True)], name=n) for i, n in enumerate(["周明远", "李慧敏", "王建华", "陈晓燕", "赵振宇", "孙立新", "吴雅琴", "郑永康"])]
     header = ["专家身份证件号码", "专家姓名", "性别", "最高学历", "职称", "当前工作单位", "所属行业", "所在地区", "工作年限", "手机", "参评专业编号", "是否主评专业"]
     a, b = expert_data(n=601), expert_data(n=602)

@@ -146,8 +146,10 @@ def test_replacement_takes_the_next_in_the_committed_order_and_skips_the_newly_i
     assert [m.candidate for m in d.members.order_by("seq")] == order[:5]
     # The next in order has since declared an interest in a party: skipped with its reason, the one after is drawn.
     nxt = d.candidate_rows.get(candidate=order[5]).expert
-    services.avoidance_add(actor=ADMIN, expert=nxt, kind="interest", entity_code=EMPLOYERS[0])
-    d.avoid = {**d.avoid, "entity_codes": [EMPLOYERS[0]]}
+    # A party that employs none of the pool (an employer code would also exclude its employees, which depend on test order).
+    party = make_uscc("91330100MA2XY0001")
+    services.avoidance_add(actor=ADMIN, expert=nxt, kind="interest", entity_code=party)
+    d.avoid = {**d.avoid, "entity_codes": [party]}
     d.save()
     first = d.members.order_by("seq").first()
     new = services.draw_replace(actor=ADMIN, platform=platform, draw=d, ref=first.expert.ref, reason="因病")
