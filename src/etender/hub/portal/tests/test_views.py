@@ -191,3 +191,13 @@ def test_no_input_makes_a_500(client, published):
                 assert r.status_code in (200, 422), (url, name, value, r.status_code)
         r = client.get(f"/api/portal/records/{value}")
         assert r.status_code < 500, value
+
+
+def test_the_complaint_decisions_list_says_the_supervising_departments_publish_them(client, published):
+    intro = lambda page: page.split('id="list-intro">')[1].split("</p>")[0]  # noqa: E731
+    zh = intro(text(client.get("/complaints/")))
+    assert "行政监督部门通过行政监督平台公布的投诉处理决定" in zh and "第五十一条、第四十七条" in zh and "交易平台报送" not in zh
+    english = intro(text(en(Client()).get("/complaints/")))
+    assert "Complaint decisions published by the supervising departments" in english and "arts. 51 and 47" in english and "trading platform" not in english
+    assert "交易平台报送" in intro(text(client.get("/results/"))) and "投诉处理决定" not in intro(text(client.get("/results/")))
+    assert "检索范围还包括行政监督部门公布的投诉处理决定" in intro(text(client.get("/search/")))
