@@ -29,6 +29,7 @@ test: messages
 # Benchmarks (figures next to a baseline measured in the same run); not part of the test suite.
 bench: install
 	$(BIN)/python bench/envelope_bench.py
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python bench/alert_bench.py
 
 lint: install
 	$(BIN)/lint-imports
