@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from typing import Any
 
@@ -21,7 +18,7 @@ from etender.kernel.canonical import canonical, digest
 from etender.kernel.codes import CodeError, normalize_uscc, validate_uscc
 from etender.kernel.errors import RuleViolation
 from etender.kernel.events import publish_on_commit
-from etender.kernel.signing import platform_signer
+from etender.kernel.exchange import client as exchange_client
 
 from .models import Batch, FeedEntry, ForwardState, Platform, Record, UniqueValue
 
@@ -279,22 +276,8 @@ def _forward_plan() -> tuple[int, list[FeedEntry]] | None:
 
 
 def forward_body(sequence: int, entries: list[FeedEntry]) -> dict[str, Any]:
-    body = {
-        "platform": settings.ETENDER_HUB_CODE,
-        "sequence": sequence,
-        "records": [
-            {
-                "dataset": e.dataset,
-                "key": e.key,
-                "op": e.op,
-                "record": e.data,
-                "occurred_at": e.exchanged_at.isoformat(),
-                "origin": {"platform": e.origin_code, "name": e.origin_name},
-            }
-            for e in entries
-        ],
-    }
-    return {**body, "signature": platform_signer().sign(body)}
+    records = [exchange_client.batch_record(dataset=e.dataset, key=e.key, op=e.op, record=e.data, occurred_at=e.exchanged_at, origin={"platform": e.origin_code, "name": e.origin_name}) for e in entries]
+    return exchange_client.batch_body(platform=settings.ETENDER_HUB_CODE, sequence=sequence, records=records)
 
 
 def forward(*, max_batches: int = 20) -> int:
@@ -312,14 +295,7 @@ def forward(*, max_batches: int = 20) -> int:
         if plan is None:
             break
         sequence, entries = plan
-        req = urllib.request.Request(upper.rstrip("/") + "/api/exchange/v1/batches", data=json.dumps(forward_body(sequence, entries), ensure_ascii=False).encode(), headers={"Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                status, answer = r.status, json.loads(r.read().decode())
-        except urllib.error.HTTPError as e:
-            status, answer = e.code, {"message": e.read()[:2000].decode("utf-8", "replace")}
-        except (OSError, ValueError) as exc:
-            status, answer = 0, {"message": repr(exc)}
+        status, answer = exchange_client.post_batch(upper, forward_body(sequence, entries))
         if status == 200:
             ForwardState.objects.filter(pk=state.pk).update(forwarded=entries[-1].seq, pending_first=None, pending_last=None, attempts=0, next_attempt_at=None, last_error="", last_success_at=clock.now())
             sent += len(entries)

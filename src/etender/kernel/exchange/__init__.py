@@ -14,7 +14,11 @@ sets to the hub (the public service platform) wrapped in a record envelope::
 * :mod:`.docs` — docs/exchange-standard.md (:func:`exchange_markdown`);
 * :mod:`.examples` — one valid, synthetic record per data set.
 
-No HTTP, no Django: the hub service builds transport on top of this.
+* :mod:`.client` — the sending side of the batch protocol (build, sign, POST a batch, read the
+  hub's answer), used by the trading outbox, the supervision complaint outbox and upward forwarding;
+  not imported here.
+
+No Django; HTTP only in :mod:`.client`.
 """
 
 from etender.kernel.exchange.datasets import (

@@ -1,6 +1,7 @@
 """The supervision platform's sender to the hub: decided complaints as data set 404.
 
-The same signed batch protocol as the trading outbox (``POST /api/exchange/v1/batches``, Ed25519 over the
+The same signed batch protocol as the trading outbox (``POST /api/exchange/v1/batches`` sent with
+``etender.kernel.exchange.client``, Ed25519 over the
 RFC 8785 canonical JSON of {platform, sequence, records} with this instance's key, docs/hub-exchange.md):
 records are queued in the decision's transaction, a batch's membership is fixed before its first attempt
 (sequence = the id of its first record) so a retry is byte-for-byte the same, failures back off, records
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.db import transaction
 
 from etender.kernel import clock
 from etender.kernel.errors import RuleViolation
-from etender.kernel.signing import platform_signer
+from etender.kernel.exchange import client as exchange_client
 
 from .models import HubOutbox
 
@@ -60,27 +59,6 @@ def _next_batch() -> tuple[int, list[HubOutbox]] | None:
     return pending, list(HubOutbox.objects.filter(batch=pending, rejected_at__isnull=True).order_by("id"))
 
 
-def batch_body(sequence: int, entries: list[HubOutbox]) -> dict[str, Any]:
-    body = {
-        "platform": settings.ETENDER_PLATFORM_CODE,
-        "sequence": sequence,
-        "records": [{"dataset": e.dataset, "key": e.key, "op": e.op, "record": e.record, "occurred_at": e.created_at.isoformat()} for e in entries],
-    }
-    return {**body, "signature": platform_signer().sign(body)}
-
-
-def _post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    req = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read().decode("utf-8"))
-    except urllib.error.HTTPError as e:
-        try:
-            return e.code, json.loads(e.read().decode("utf-8"))
-        except ValueError:
-            return e.code, {}
-
-
 def deliver(*, max_batches: int = 10) -> int:
     """Send the queued 404 records to ``ETENDER_HUB_URL`` in order; returns how many were delivered."""
     hub = getattr(settings, "ETENDER_HUB_URL", "")
@@ -95,16 +73,15 @@ def deliver(*, max_batches: int = 10) -> int:
         sequence, entries = batch
         if entries[0].next_attempt_at and clock.now() < entries[0].next_attempt_at:
             break
-        try:
-            status, answer = _post(hub.rstrip("/") + "/api/exchange/v1/batches", batch_body(sequence, entries))
-        except (OSError, ValueError) as exc:
-            status, answer = 0, {"message": repr(exc)}
-        if status == 200:
+        records = [exchange_client.batch_record(dataset=e.dataset, key=e.key, op=e.op, record=e.record, occurred_at=e.created_at) for e in entries]
+        result = exchange_client.send_batch(hub, platform=code, sequence=sequence, records=records)
+        status, answer = result.status, result.answer
+        if result.delivered:
             HubOutbox.objects.filter(batch=sequence, rejected_at__isnull=True).update(delivered_at=clock.now(), last_error="")
             delivered += len(entries)
             continue
-        if status in (403, 422) and answer.get("code") in ("E016", "E006"):
-            refused = sorted({e.get("index") for e in (answer.get("params") or {}).get("errors", []) if isinstance(e.get("index"), int) and 0 <= e["index"] < len(entries)}) or list(range(len(entries)))
+        if result.refusal:
+            refused = result.refused or list(range(len(entries)))
             with transaction.atomic():
                 for i in refused:
                     HubOutbox.objects.filter(pk=entries[i].pk).update(rejected_at=clock.now(), rejection=json.dumps(answer, ensure_ascii=False)[:4000])

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +20,7 @@ from django.db import transaction
 
 from etender.kernel import clock
 from etender.kernel.errors import RuleViolation
-from etender.kernel.signing import platform_signer
+from etender.kernel.exchange import client as exchange_client
 
 from .models import DeliveryState, OutboxEntry
 
@@ -105,33 +103,13 @@ def next_batch() -> tuple[int, list[OutboxEntry]] | None:
     return pending, list(OutboxEntry.objects.filter(batch=pending, rejected_at__isnull=True).order_by("id"))
 
 
+def batch_records(entries: list[OutboxEntry]) -> list[dict[str, Any]]:
+    return [exchange_client.batch_record(dataset=e.dataset, key=e.key, op=e.op, record=e.record, occurred_at=e.created_at) for e in entries]
+
+
 def batch_body(sequence: int, entries: list[OutboxEntry]) -> dict[str, Any]:
-    body = {
-        "platform": settings.ETENDER_PLATFORM_CODE,
-        "sequence": sequence,
-        "records": [{"dataset": e.dataset, "key": e.key, "op": e.op, "record": e.record, "occurred_at": e.created_at.isoformat()} for e in entries],
-    }
-    return {**body, "signature": platform_signer().sign(body)}
-
-
-def _post(url: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    req = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode("utf-8"), headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read().decode("utf-8"))
-    except urllib.error.HTTPError as e:
-        try:
-            return e.code, json.loads(e.read().decode("utf-8"))
-        except ValueError:
-            return e.code, {}
-
-
-def _refused_indexes(status: int, answer: dict[str, Any], n: int) -> list[int]:
-    """Which records of a refused batch the hub will never take (E016 per-record errors, E006 a key it gives to another platform)."""
-    if status not in (403, 422) or answer.get("code") not in ("E016", "E006"):
-        return []
-    indexes = sorted({e.get("index") for e in (answer.get("params") or {}).get("errors", []) if isinstance(e.get("index"), int) and 0 <= e["index"] < n})
-    return indexes
+    """The signed batch of these entries, exactly as ``deliver`` sends it (kernel.exchange.client)."""
+    return exchange_client.batch_body(platform=settings.ETENDER_PLATFORM_CODE, sequence=sequence, records=batch_records(entries))
 
 
 def deliver(*, max_batches: int = 20) -> int:
@@ -149,11 +127,8 @@ def deliver(*, max_batches: int = 20) -> int:
         if batch is None:
             break
         sequence, entries = batch
-        try:
-            status, answer = _post(hub.rstrip("/") + "/api/exchange/v1/batches", batch_body(sequence, entries))
-        except (OSError, ValueError) as exc:
-            status, answer = 0, {"message": repr(exc)}
-        refused = _refused_indexes(status, answer, len(entries))
+        result = exchange_client.send_batch(hub, platform=settings.ETENDER_PLATFORM_CODE, sequence=sequence, records=batch_records(entries))
+        status, answer, refused = result.status, result.answer, result.refused
         if refused:
             # Records the hub will never take (a code another platform owns, a record it finds invalid) are set
             # aside with its reason for the operator; the rest of the batch is regrouped and goes on, so one bad
