@@ -250,7 +250,7 @@ def main() -> int:
         probe = "import time; from etender.supervision.monitor import services as s; s.evaluate_time_rules(); t = time.perf_counter(); s.evaluate_time_rules(); print(time.perf_counter() - t)"
         out = subprocess.run([*CLI, "manage", "supervision", "shell", "-c", probe], env=sup.env, capture_output=True, text=True, timeout=300)
         if out.returncode == 0:
-            print(f"  one pass of the time rules over the {n + 1} tenders (second call; the worker runs it every 1 s and its feed polling waits meanwhile): {float(out.stdout.split()[-1]) * 1000:.0f} ms")
+            print(f"  one pass of the time rules over the {n + 1} tenders (second call; the worker runs it every TIME_RULES_EVERY = 5 s and its feed polling waits meanwhile): {float(out.stdout.split()[-1]) * 1000:.0f} ms")
         db.close()
     finally:
         sup.stop()
